@@ -1,0 +1,80 @@
+# Samenwerkingsatlas Noord — two commands: `make run` and `make test`.
+# Both install what is missing (Debian packages, .venv, pinned requirements) and are idempotent.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_RUN := python3 python3-venv gdal-bin libsqlite3-mod-spatialite
+APT_TEST := postgresql postgis chromium chromium-driver
+# Local commands run with debug settings; production settings come from the environment.
+DEV_ENV := DJANGO_DEBUG=1
+
+define apt_ensure
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo ">> installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+.PHONY: help
+help:
+	@echo "make run    install, migrate, load the dataset, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install, gates, the whole suite on SpatiaLite and on PostGIS"
+
+.PHONY: system-deps
+system-deps:
+	$(call apt_ensure,$(APT_RUN))
+
+.PHONY: test-system-deps
+test-system-deps: system-deps
+	$(call apt_ensure,$(APT_TEST))
+
+# Debian's python3 (3.11): its sqlite3 module can load the SpatiaLite extension.
+$(VENV)/.installed: requirements.txt | system-deps
+	[ -x $(PY) ] || /usr/bin/python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed
+
+.PHONY: migrate
+migrate: venv
+	$(DEV_ENV) $(PY) manage.py migrate --noinput -v 0
+
+.PHONY: load
+load: migrate
+	$(DEV_ENV) $(PY) manage.py load_dataset
+
+.PHONY: run
+run: load
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+.PHONY: gates
+gates: venv
+	$(DEV_ENV) $(PY) manage.py check --fail-level WARNING
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: test-spatialite
+test-spatialite: venv
+	@echo "================ backend: SpatiaLite ================"
+	env -u DATABASE_URL $(DEV_ENV) REQUIRE_BROWSER=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: test-postgis
+test-postgis: venv
+	@echo "================ backend: PostgreSQL + PostGIS ================"
+	$(DEV_ENV) REQUIRE_BROWSER=1 .ci/with-postgis $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: test
+test: test-system-deps venv gates
+	$(MAKE) --no-print-directory test-spatialite
+	$(MAKE) --no-print-directory test-postgis

@@ -1,0 +1,653 @@
+"""The data model of the atlas.
+
+Domain nouns stay Dutch (Gemeente, Samenwerking, Deelname …): they are legal concepts that
+English would blur. Every imported record has a natural key, so fixtures load the same on
+SpatiaLite and PostGIS and importers can be idempotent, and a `bron` that says where it
+comes from.
+"""
+
+import datetime
+
+from django.contrib.gis.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+
+class NaturalKeyManager(models.Manager):
+    """Looks records up by the fields named in the model's `natural_key_fields`."""
+
+    def get_by_natural_key(self, *values):
+        return self.get(**dict(zip(self.model.natural_key_fields, values, strict=True)))
+
+
+class Bron(models.Model):
+    """A source a fact comes from: publisher, file or URL, licence and reference date.
+
+    Every imported record points to one, so every fact on the site can say where it is from.
+    """
+
+    code = models.SlugField(max_length=60, unique=True)
+    naam = models.CharField(max_length=200)
+    uitgever = models.CharField(max_length=200)
+    url = models.URLField(max_length=500, blank=True)
+    bestand = models.CharField(
+        max_length=200, blank=True, help_text="Path inside the raw data folder."
+    )
+    licentie = models.CharField(max_length=100)
+    peildatum = models.DateField(help_text="The date the source describes (or was retrieved).")
+    toelichting = models.TextField(blank=True)
+
+    natural_key_fields = ("code",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "bron"
+        verbose_name_plural = "bronnen"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.naam
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class PeildatumQuerySet(models.QuerySet):
+    def laatste(self):
+        return self.order_by("-datum").first()
+
+
+class Peildatum(models.Model):
+    """A snapshot: the dataset describes who takes part in what at these dates only.
+
+    Sources do not give a continuous history, so "who takes part in what" is always asked at
+    one of these (2016: OpenGR and Regioatlas; 2026: the GR register).
+    """
+
+    code = models.CharField(max_length=10, unique=True, help_text="As used in URLs, e.g. 2016.")
+    datum = models.DateField(unique=True)
+    naam = models.CharField(max_length=100)
+    grensjaar = models.PositiveSmallIntegerField(
+        help_text="Which boundary division the map of this snapshot uses."
+    )
+
+    natural_key_fields = ("code",)
+    objects = NaturalKeyManager.from_queryset(PeildatumQuerySet)()
+
+    class Meta:
+        verbose_name = "peildatum"
+        verbose_name_plural = "peildata"
+        ordering = ["datum"]
+
+    def __str__(self):
+        return self.naam
+
+    def natural_key(self):
+        return (self.code,)
+
+    def gemeenten(self):
+        return Gemeente.objects.op(self.datum)
+
+
+class Provincie(models.Model):
+    code = models.CharField(max_length=4, unique=True, help_text="CBS code, e.g. PV20.")
+    naam = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    natural_key_fields = ("code",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "provincie"
+        verbose_name_plural = "provincies"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class GemeenteQuerySet(models.QuerySet):
+    def op(self, datum):
+        """The municipalities that existed on `datum`."""
+        return self.filter(
+            Q(geldig_van__isnull=True) | Q(geldig_van__lte=datum),
+            Q(geldig_tot__isnull=True) | Q(geldig_tot__gte=datum),
+        )
+
+    def huidig(self):
+        return self.op(datetime.date.today())
+
+    def voormalig(self):
+        return self.filter(geldig_tot__lt=datetime.date.today())
+
+
+class Gemeente(models.Model):
+    """A municipality as CBS knows it: one CBS code, valid from/to a date.
+
+    A rename or a merger under a new name gives a new code, so a former municipality is a
+    record of its own, linked to its successors through `Herindeling`.
+    """
+
+    cbs_code = models.CharField(max_length=6, unique=True, help_text="E.g. GM0014.")
+    naam = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    provincie = models.ForeignKey(Provincie, on_delete=models.PROTECT, related_name="gemeenten")
+    geldig_van = models.DateField(null=True, blank=True, help_text="Empty: before 2009-01-01.")
+    geldig_tot = models.DateField(null=True, blank=True, help_text="Last day; empty: still exists.")
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+
+    natural_key_fields = ("cbs_code",)
+    objects = NaturalKeyManager.from_queryset(GemeenteQuerySet)()
+
+    class Meta:
+        verbose_name = "gemeente"
+        verbose_name_plural = "gemeenten"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+    def natural_key(self):
+        return (self.cbs_code,)
+
+    def get_absolute_url(self):
+        return reverse("gemeenten:gemeente", args=[self.slug])
+
+    def bestaat_op(self, datum):
+        return (self.geldig_van is None or self.geldig_van <= datum) and (
+            self.geldig_tot is None or self.geldig_tot >= datum
+        )
+
+
+class Grens(models.Model):
+    """A boundary in one division year: the full geometry and a simplified copy for the map."""
+
+    jaar = models.PositiveSmallIntegerField()
+    geometrie = models.MultiPolygonField(srid=4326)
+    kaartgeometrie = models.MultiPolygonField(
+        srid=4326, help_text="Simplified in metres (EPSG:28992) for the web map."
+    )
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class GemeenteGrens(Grens):
+    gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="grenzen")
+
+    natural_key_fields = ("gemeente__cbs_code", "jaar")
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "gemeentegrens"
+        verbose_name_plural = "gemeentegrenzen"
+        ordering = ["jaar", "gemeente__cbs_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gemeente", "jaar"], name="gemeentegrens_uniek_per_jaar"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.gemeente} ({self.jaar})"
+
+    def natural_key(self):
+        return (self.gemeente.cbs_code, self.jaar)
+
+    natural_key.dependencies = ["gemeenten.gemeente"]
+
+
+class ProvincieGrens(Grens):
+    provincie = models.ForeignKey(Provincie, on_delete=models.CASCADE, related_name="grenzen")
+
+    natural_key_fields = ("provincie__code", "jaar")
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "provinciegrens"
+        verbose_name_plural = "provinciegrenzen"
+        ordering = ["jaar", "provincie__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provincie", "jaar"], name="provinciegrens_uniek_per_jaar"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provincie} ({self.jaar})"
+
+    def natural_key(self):
+        return (self.provincie.code, self.jaar)
+
+    natural_key.dependencies = ["gemeenten.provincie"]
+
+
+class Herindeling(models.Model):
+    """One predecessor → successor step of a municipal reorganisation (CBS).
+
+    A merger of three municipalities is three rows; a split is one row per successor.
+    """
+
+    class Soort(models.TextChoices):
+        FUSIE = "fusie", "samenvoeging"
+        SPLITSING = "splitsing", "opsplitsing"
+        GRENSCORRECTIE = "grenscorrectie", "grenscorrectie (deel overgedragen)"
+        NAAMSWIJZIGING = "naamswijziging", "naamswijziging"
+
+    class Deel(models.TextChoices):
+        GEHEEL = "geheel", "geheel"
+        DEEL = "deel", "deel"
+
+    datum = models.DateField(help_text="The day the change took effect.")
+    voorganger = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="naar")
+    opvolger = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="van")
+    soort = models.CharField(max_length=20, choices=Soort.choices)
+    deel = models.CharField(max_length=10, choices=Deel.choices)
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+    bron_url = models.URLField(max_length=500, blank=True)
+
+    natural_key_fields = ("datum", "voorganger__cbs_code", "opvolger__cbs_code")
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "herindeling"
+        verbose_name_plural = "herindelingen"
+        ordering = ["datum", "opvolger__naam", "voorganger__naam"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["datum", "voorganger", "opvolger"], name="herindeling_uniek"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.datum}: {self.voorganger} → {self.opvolger} ({self.get_soort_display()})"
+
+    def natural_key(self):
+        return (self.datum.isoformat(), self.voorganger.cbs_code, self.opvolger.cbs_code)
+
+    natural_key.dependencies = ["gemeenten.gemeente"]
+
+
+class Hoofdtaakveld(models.Model):
+    """The ten BBV main task fields (0 Bestuur en ondersteuning … 8 Volkshuisvesting)."""
+
+    code = models.CharField(max_length=4, unique=True)
+    naam = models.CharField(max_length=200)
+
+    natural_key_fields = ("code",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "hoofdtaakveld"
+        verbose_name_plural = "hoofdtaakvelden"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.naam}"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Taakveld(models.Model):
+    """A BBV taakveld: the budget classification every council reads its budget in."""
+
+    code = models.CharField(max_length=8, unique=True, help_text="E.g. 7.1 or 0.10.")
+    naam = models.CharField(max_length=200)
+    hoofdtaakveld = models.ForeignKey(
+        Hoofdtaakveld, on_delete=models.PROTECT, related_name="taakvelden"
+    )
+    volgorde = models.PositiveIntegerField(help_text="Sort key: 0.9 comes before 0.10.")
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+
+    natural_key_fields = ("code",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "taakveld"
+        verbose_name_plural = "taakvelden"
+        ordering = ["volgorde"]
+
+    def __str__(self):
+        return f"{self.code} {self.naam}"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Rechtsvorm(models.Model):
+    """A legal form of a gemeenschappelijke regeling under art. 8 Wgr (or a centrumregeling).
+
+    An arrangement whose form no source states has none: unknown stays unknown.
+    """
+
+    code = models.SlugField(max_length=40, unique=True)
+    naam = models.CharField(max_length=100)
+    definitie = models.TextField()
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+
+    natural_key_fields = ("code",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "rechtsvorm"
+        verbose_name_plural = "rechtsvormen"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Organisatie(models.Model):
+    """A participant that is not one of the northern municipalities.
+
+    Provinces, water boards, the state, German municipalities, other GRs, and Dutch
+    municipalities outside Groningen, Fryslân and Drenthe.
+    """
+
+    class Soort(models.TextChoices):
+        PROVINCIE = "provincie", "provincie"
+        WATERSCHAP = "waterschap", "waterschap"
+        RIJK = "rijk", "Rijk"
+        GEMEENTE = "gemeente", "gemeente buiten Noord-Nederland"
+        BUITENLANDS = "buitenlands", "buitenlandse overheid"
+        GEMEENSCHAPPELIJKE_REGELING = "gemeenschappelijke_regeling", "gemeenschappelijke regeling"
+        OVERIG = "overig", "overig"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    naam = models.CharField(max_length=200)
+    soort = models.CharField(max_length=30, choices=Soort.choices)
+    land = models.CharField(max_length=2, default="NL", help_text="ISO 3166 code.")
+    provincie_code = models.CharField(
+        max_length=4, blank=True, help_text="For Dutch municipalities and provinces: PVxx."
+    )
+    identificatie = models.CharField(
+        max_length=200, blank=True, help_text="TOOI URI or other identifier from the source."
+    )
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+
+    natural_key_fields = ("slug",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "organisatie"
+        verbose_name_plural = "organisaties"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Soort(models.TextChoices):
+    GEMEENSCHAPPELIJKE_REGELING = "gemeenschappelijke_regeling", "gemeenschappelijke regeling"
+    CENTRUMREGELING = "centrumregeling", "centrumregeling"
+    WERKORGANISATIE = "werkorganisatie", "werkorganisatie"
+    REGIO_INDELING = "regio_indeling", "regio-indeling"
+    PRIVAATRECHTELIJK = "privaatrechtelijk", "privaatrechtelijke rechtspersoon"
+    OVERIG = "overig", "overig"
+
+
+class Schaal(models.TextChoices):
+    """Derived from the participants at a peildatum (see gemeenten.schaal), never typed in."""
+
+    BILATERAAL = "bilateraal", "bilateraal (2)"
+    SUBREGIONAAL = "subregionaal", "subregionaal (3–5)"
+    REGIONAAL = "regionaal", "regionaal (6+)"
+    PROVINCIEBREED = "provinciebreed", "provinciebreed"
+    BOVENPROVINCIAAL = "bovenprovinciaal", "bovenprovinciaal"
+    GRENSOVERSCHRIJDEND = "grensoverschrijdend", "grensoverschrijdend"
+
+
+class SamenwerkingQuerySet(models.QuerySet):
+    def op(self, peildatum):
+        """Arrangements that exist in the snapshot `peildatum`."""
+        return self.filter(standen__peildatum=peildatum)
+
+    def zonder_regio_indelingen(self):
+        return self.exclude(soort=Soort.REGIO_INDELING)
+
+    def met_gemeente(self, gemeente, peildatum):
+        return self.filter(
+            standen__peildatum=peildatum, standen__deelnames__gemeente=gemeente
+        ).distinct()
+
+    def voor_lijst(self):
+        return self.select_related("rechtsvorm", "taakveld__hoofdtaakveld")
+
+
+class Samenwerking(models.Model):
+    """An arrangement between municipalities: a GR, centrumregeling, werkorganisatie or a
+    regional division.
+
+    One record however many register versions or source names it has had; what it looked
+    like at a peildatum (participants, scale) is in `Stand`.
+    """
+
+    slug = models.SlugField(max_length=150, unique=True)
+    naam = models.CharField(max_length=300)
+    afkorting = models.CharField(max_length=50, blank=True)
+    soort = models.CharField(max_length=30, choices=Soort.choices)
+    rechtsvorm = models.ForeignKey(
+        Rechtsvorm, null=True, blank=True, on_delete=models.PROTECT, related_name="samenwerkingen"
+    )
+    doel = models.TextField(blank=True)
+    taakveld = models.ForeignKey(
+        Taakveld,
+        on_delete=models.PROTECT,
+        related_name="samenwerkingen",
+        help_text="Primary theme.",
+    )
+    taakveld_basis = models.CharField(
+        max_length=200, help_text="Why this taakveld: policy area, name, purpose text, manual."
+    )
+    overige_taakvelden = models.ManyToManyField(
+        Taakveld, blank=True, related_name="samenwerkingen_secundair"
+    )
+    bevoegdheden = models.JSONField(
+        default=list, blank=True, help_text="Bevoegdheidsverkrijgingen: delegatie, mandaat …"
+    )
+    start = models.DateField(null=True, blank=True)
+    eind = models.DateField(null=True, blank=True)
+    zetel = models.CharField(max_length=200, blank=True)
+    adres = models.CharField(max_length=300, blank=True)
+    website = models.URLField(max_length=500, blank=True)
+    register_id = models.CharField(
+        max_length=40, blank=True, help_text="Id (roo_id) of the current register version."
+    )
+    cbs_gr_code = models.CharField(max_length=10, blank=True, help_text="E.g. GR0316.")
+    documenten = models.JSONField(default=list, blank=True, help_text="Founding texts (URLs).")
+    voorgangers = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="opvolgers"
+    )
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+
+    natural_key_fields = ("slug",)
+    objects = NaturalKeyManager.from_queryset(SamenwerkingQuerySet)()
+
+    class Meta:
+        verbose_name = "samenwerking"
+        verbose_name_plural = "samenwerkingen"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("gemeenten:samenwerking", args=[self.slug])
+
+
+class Versie(models.Model):
+    """One version of an arrangement in the GR register (each amendment is a new record)."""
+
+    samenwerking = models.ForeignKey(Samenwerking, on_delete=models.CASCADE, related_name="versies")
+    register_id = models.CharField(max_length=40, unique=True, help_text="roo_id in the register.")
+    titel = models.CharField(max_length=300)
+    in_werking = models.DateField(null=True, blank=True)
+    buiten_werking = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    vorige = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="volgende"
+    )
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+
+    natural_key_fields = ("register_id",)
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = "versie"
+        verbose_name_plural = "versies"
+        ordering = ["samenwerking", "in_werking", "register_id"]
+
+    def __str__(self):
+        return self.titel
+
+    def natural_key(self):
+        return (self.register_id,)
+
+
+class StandQuerySet(models.QuerySet):
+    def op(self, peildatum):
+        return self.filter(peildatum=peildatum)
+
+
+class Stand(models.Model):
+    """An arrangement as a source describes it at one peildatum: its scale and participants.
+
+    The 2016 and 2026 sources are different lists; keeping each observation separate keeps
+    every participation traceable to the source that states it.
+    """
+
+    samenwerking = models.ForeignKey(Samenwerking, on_delete=models.CASCADE, related_name="standen")
+    peildatum = models.ForeignKey(Peildatum, on_delete=models.PROTECT, related_name="standen")
+    naam_in_bron = models.CharField(max_length=300, help_text="The name as the source gives it.")
+    schaal = models.CharField(max_length=20, choices=Schaal.choices, blank=True)
+    aantal_deelnemers = models.PositiveIntegerField(default=0)
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+
+    natural_key_fields = ("samenwerking__slug", "peildatum__code")
+    objects = NaturalKeyManager.from_queryset(StandQuerySet)()
+
+    class Meta:
+        verbose_name = "stand"
+        verbose_name_plural = "standen"
+        ordering = ["samenwerking__naam", "peildatum__datum"]
+        constraints = [
+            models.UniqueConstraint(fields=["samenwerking", "peildatum"], name="stand_uniek")
+        ]
+
+    def __str__(self):
+        return f"{self.samenwerking} ({self.peildatum.code})"
+
+    def natural_key(self):
+        return (self.samenwerking.slug, self.peildatum.code)
+
+    natural_key.dependencies = ["gemeenten.samenwerking", "gemeenten.peildatum"]
+
+
+class DeelnameQuerySet(models.QuerySet):
+    def get_by_natural_key(self, samenwerking_slug, peildatum_code, cbs_code, organisatie_slug):
+        return self.get(
+            stand__samenwerking__slug=samenwerking_slug,
+            stand__peildatum__code=peildatum_code,
+            gemeente__cbs_code=cbs_code or None,
+            organisatie__slug=organisatie_slug or None,
+        )
+
+    def op(self, peildatum):
+        return self.filter(stand__peildatum=peildatum)
+
+    def van_gemeente(self, gemeente, peildatum):
+        return (
+            self.filter(gemeente=gemeente, stand__peildatum=peildatum)
+            .select_related(
+                "stand__samenwerking__rechtsvorm",
+                "stand__samenwerking__taakveld__hoofdtaakveld",
+                "bron",
+            )
+            .order_by("stand__samenwerking__taakveld__volgorde", "stand__samenwerking__naam")
+        )
+
+    def aantallen_per_gemeente(self, peildatum):
+        """{gemeente_id: number of arrangements} at a peildatum."""
+        rows = (
+            self.filter(stand__peildatum=peildatum, gemeente__isnull=False)
+            .values("gemeente")
+            .annotate(n=Count("stand__samenwerking", distinct=True))
+        )
+        return {row["gemeente"]: row["n"] for row in rows}
+
+
+class Deelname(models.Model):
+    """A participant in an arrangement at a peildatum: a northern municipality or another
+    organisation, with its role and dates where the source gives them."""
+
+    class Rol(models.TextChoices):
+        DEELNEMER = "deelnemer", "deelnemer"
+        CENTRUMGEMEENTE = "centrumgemeente", "centrumgemeente"
+        BRONHOUDER = "bronhouder", "bronhouder"
+
+    stand = models.ForeignKey(Stand, on_delete=models.CASCADE, related_name="deelnames")
+    gemeente = models.ForeignKey(
+        Gemeente, null=True, blank=True, on_delete=models.PROTECT, related_name="deelnames"
+    )
+    organisatie = models.ForeignKey(
+        Organisatie, null=True, blank=True, on_delete=models.PROTECT, related_name="deelnames"
+    )
+    rol = models.CharField(max_length=20, choices=Rol.choices, default=Rol.DEELNEMER)
+    toegetreden_op = models.DateField(null=True, blank=True)
+    uitgetreden_op = models.DateField(null=True, blank=True)
+    naam_in_bron = models.CharField(max_length=300, help_text="The name as the source gives it.")
+    bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+
+    objects = DeelnameQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "deelname"
+        verbose_name_plural = "deelnames"
+        ordering = ["stand", "gemeente__naam", "organisatie__naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(gemeente__isnull=False, organisatie__isnull=True))
+                | (Q(gemeente__isnull=True, organisatie__isnull=False)),
+                name="deelname_gemeente_of_organisatie",
+            ),
+            models.UniqueConstraint(
+                fields=["stand", "gemeente"],
+                condition=Q(gemeente__isnull=False),
+                name="deelname_gemeente_uniek",
+            ),
+            models.UniqueConstraint(
+                fields=["stand", "organisatie"],
+                condition=Q(organisatie__isnull=False),
+                name="deelname_organisatie_uniek",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deelnemer} in {self.stand}"
+
+    def natural_key(self):
+        return (
+            *self.stand.natural_key(),
+            self.gemeente.cbs_code if self.gemeente else "",
+            self.organisatie.slug if self.organisatie else "",
+        )
+
+    natural_key.dependencies = ["gemeenten.stand", "gemeenten.gemeente", "gemeenten.organisatie"]
+
+    @property
+    def deelnemer(self):
+        return self.gemeente or self.organisatie
