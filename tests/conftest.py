@@ -1,5 +1,109 @@
-import os
+"""Test set-up shared by every test module.
 
-# Tests run with debug-level settings that need no secret; production settings are tested
-# explicitly where it matters.
+- The curated dataset (fixtures/) is loaded once per session into the test database, committed:
+  tests see the real data, and their own changes roll back. Factory-built rows in tests use
+  codes that cannot collide with the real ones (GM9xxx, PV9x, peildatum codes starting with t).
+- `live_url` serves the site from a thread on that committed data, so browser tests need no
+  transactions (which would flush the dataset).
+- `browser` is a real headless Chromium (Debian's chromium + chromium-driver). With
+  REQUIRE_BROWSER=1 (as `make test` sets) a missing browser is an error, not a skip.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
 os.environ.setdefault("DJANGO_DEBUG", "1")
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """SpatiaLite tests use a file, not memory, so a server thread sees committed data."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("spatialite"):
+        folder = tempfile.mkdtemp(prefix="samenwerking-test-")
+        database.setdefault("TEST", {})["NAME"] = str(Path(folder) / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_dataset", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup, django_db_blocker):
+    """Base URL of the site served from a thread, on the committed test database."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+
+    django_db_blocker.unblock()
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    yield f"http://127.0.0.1:{server.port}"
+    server.terminate()
+    django_db_blocker.restore()
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary = shutil.which("chromium")
+    driver = shutil.which("chromedriver")
+    if not (binary and driver):
+        message = "chromium and chromium-driver are not installed (apt-get install them)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='samenwerking-chromium-')}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    chrome = webdriver.Chrome(service=Service(driver), options=options)
+    chrome.implicitly_wait(0)
+    yield chrome
+    chrome.quit()
+
+
+@pytest.fixture
+def browser(_chromium, request):
+    """The shared Chromium; a screenshot of the last page is kept under artifacts/."""
+    yield _chromium
+    ARTIFACTS.mkdir(exist_ok=True)
+    _chromium.save_screenshot(str(ARTIFACTS / f"{request.node.name}.png"))
+
+
+def pytest_collection_modifyitems(items):
+    # A test that talks to the live server needs the test database to exist; the server
+    # thread reads the committed dataset, the test itself writes nothing.
+    for item in items:
+        if "live_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db)
