@@ -9,6 +9,7 @@ comes from.
 import datetime
 
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Count, Q
 from django.urls import reverse
 
@@ -176,11 +177,24 @@ class Grens(models.Model):
         abstract = True
 
 
+class GemeenteGrensQuerySet(models.QuerySet):
+    def voor_kaart(self, peildatum, precisie=5):
+        """The simplified boundaries of a snapshot's municipalities, as GeoJSON text in
+        `kaart_json` (the full geometry is not read)."""
+        return (
+            self.filter(jaar=peildatum.grensjaar, gemeente__in=Gemeente.objects.op(peildatum.datum))
+            .select_related("gemeente__provincie")
+            .defer("geometrie", "kaartgeometrie")
+            .annotate(kaart_json=AsGeoJSON("kaartgeometrie", precision=precisie))
+            .order_by("gemeente__naam")
+        )
+
+
 class GemeenteGrens(Grens):
     gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="grenzen")
 
     natural_key_fields = ("gemeente__cbs_code", "jaar")
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(GemeenteGrensQuerySet)()
 
     class Meta:
         verbose_name = "gemeentegrens"
@@ -579,6 +593,9 @@ class DeelnameQuerySet(models.QuerySet):
             )
             .order_by("stand__samenwerking__taakveld__volgorde", "stand__samenwerking__naam")
         )
+
+    def zonder_regio_indelingen(self):
+        return self.exclude(stand__samenwerking__soort=Soort.REGIO_INDELING)
 
     def aantallen_per_gemeente(self, peildatum):
         """{gemeente_id: number of arrangements} at a peildatum."""

@@ -1,0 +1,263 @@
+/*
+ * Samenwerkingsatlas Noord: what every map of the site shares, and the mini-maps.
+ *
+ * A mini-map is a `.minikaart[data-config]` element; data-config names a json_script element
+ * with the configuration made by gemeenten.kaart.mini_kaart(): geojson (URL), markeer (CBS
+ * codes), focus (a CBS code or null), modus ("markeer" or "intensiteit"), tegels (basemap).
+ * No inline script, no style attributes: data comes from json_script, styling from kaart.css
+ * and from Leaflet's own path options.
+ */
+(function () {
+  "use strict";
+
+  const KLEUR = {
+    grens: "#ffffff",
+    grijs: "#d9d9d9",
+    grijsRand: "#8c8c8c",
+    markeer: "#4f8fc9",
+    focus: "#0b3d6e",
+    accent: "#d4380d",
+  };
+  // Sequential blues (ColorBrewer "Blues", 5 classes) for counts; 0 gets the grey.
+  const INTENSITEIT = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+
+  const geojsonCache = new Map();
+
+  function laadGeoJSON(url) {
+    if (!geojsonCache.has(url)) {
+      const belofte = fetch(url, { headers: { Accept: "application/geo+json" } }).then(
+        (antwoord) => {
+          if (!antwoord.ok) {
+            throw new Error("GeoJSON " + url + ": HTTP " + antwoord.status);
+          }
+          return antwoord.json();
+        }
+      );
+      geojsonCache.set(url, belofte);
+      belofte.catch(() => geojsonCache.delete(url));
+    }
+    return geojsonCache.get(url);
+  }
+
+  function leesConfig(element) {
+    const bron = document.getElementById(element.dataset.config);
+    return bron ? JSON.parse(bron.textContent) : null;
+  }
+
+  /* A Leaflet map in `element`; a basemap only when a tile URL is configured. */
+  function maakKaart(element, tegels, opties) {
+    const kaart = L.map(element, Object.assign({ zoomSnap: 0.25, minZoom: 6, maxZoom: 14 }, opties));
+    kaart.attributionControl.setPrefix(false);
+    kaart.attributionControl.addAttribution("Grenzen: CBS/Kadaster (CC BY 4.0)");
+    if (tegels && tegels.url) {
+      L.tileLayer(tegels.url, { attribution: tegels.attributie, maxZoom: 14 }).addTo(kaart);
+    }
+    return kaart;
+  }
+
+  /* Class breaks for counts: 0 apart, then up to five equal steps up to the maximum. */
+  function intensiteitsKlassen(maximum) {
+    if (maximum <= 0) {
+      return [];
+    }
+    const aantalKlassen = Math.min(INTENSITEIT.length, maximum);
+    const stap = Math.ceil(maximum / aantalKlassen);
+    const klassen = [];
+    for (let i = 0; i < aantalKlassen; i += 1) {
+      const van = i * stap + 1;
+      const tot = Math.min((i + 1) * stap, maximum);
+      if (van > maximum) {
+        break;
+      }
+      const kleur = INTENSITEIT[Math.round((i * (INTENSITEIT.length - 1)) / Math.max(1, aantalKlassen - 1))];
+      klassen.push({ van: van, tot: tot, kleur: kleur });
+    }
+    return klassen;
+  }
+
+  function intensiteitsKleur(klassen, aantal) {
+    for (const klasse of klassen) {
+      if (aantal >= klasse.van && aantal <= klasse.tot) {
+        return klasse.kleur;
+      }
+    }
+    return KLEUR.grijs;
+  }
+
+  function klasseLabel(klasse) {
+    return klasse.van === klasse.tot ? String(klasse.van) : klasse.van + "–" + klasse.tot;
+  }
+
+  /* A legend control: `regels` is a list of {kleur, tekst} (kleur may be a CSS class name
+     starting with "kleur-" instead of a colour). */
+  function legenda(titel, regels) {
+    const control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      const doos = L.DomUtil.create("div", "kaart-legenda");
+      vulLegenda(doos, titel, regels);
+      L.DomEvent.disableClickPropagation(doos);
+      return doos;
+    };
+    return control;
+  }
+
+  function vulLegenda(doos, titel, regels) {
+    doos.replaceChildren();
+    const kop = document.createElement("p");
+    kop.className = "kaart-legenda-titel";
+    kop.textContent = titel;
+    doos.appendChild(kop);
+    const lijst = document.createElement("ul");
+    for (const regel of regels) {
+      const item = document.createElement("li");
+      item.appendChild(kleurvlak(regel.kleur));
+      item.appendChild(document.createTextNode(regel.tekst));
+      lijst.appendChild(item);
+    }
+    doos.appendChild(lijst);
+  }
+
+  function kleurvlak(kleur) {
+    const vlak = document.createElement("span");
+    vlak.className = "kleurvlak";
+    vlak.setAttribute("aria-hidden", "true");
+    vlak.style.backgroundColor = kleur;
+    return vlak;
+  }
+
+  function intensiteitsLegenda(klassen, titel) {
+    const regels = [{ kleur: KLEUR.grijs, tekst: "0" }].concat(
+      klassen.map((klasse) => ({ kleur: klasse.kleur, tekst: klasseLabel(klasse) }))
+    );
+    return legenda(titel, regels);
+  }
+
+  function link(tekst, href) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = tekst;
+    return a;
+  }
+
+  function melding(element, tekst) {
+    const p = document.createElement("p");
+    p.className = "kaart-melding";
+    p.setAttribute("role", "status");
+    p.textContent = tekst;
+    element.replaceChildren(p);
+  }
+
+  /* ---- mini-maps ---------------------------------------------------------------------- */
+
+  function miniKaart(element) {
+    const config = leesConfig(element);
+    if (!config) {
+      return;
+    }
+    laadGeoJSON(config.geojson)
+      .then((data) => tekenMiniKaart(element, config, data))
+      .catch(() => melding(element, "De kaart kon niet worden geladen."));
+  }
+
+  function tekenMiniKaart(element, config, data) {
+    const kaart = maakKaart(element, config.tegels, { scrollWheelZoom: false });
+    const markeer = new Set(config.markeer || []);
+    const intensiteit = config.modus === "intensiteit";
+    const maximum = Math.max(0, ...data.features.map((f) => f.properties.aantal));
+    const klassen = intensiteitsKlassen(maximum);
+
+    function stijl(feature) {
+      const code = feature.properties.cbs_code;
+      let vulling = KLEUR.grijs;
+      if (intensiteit) {
+        vulling = intensiteitsKleur(klassen, feature.properties.aantal);
+      } else if (code === config.focus) {
+        vulling = KLEUR.focus;
+      } else if (markeer.has(code)) {
+        vulling = KLEUR.markeer;
+      }
+      return { color: KLEUR.grens, weight: 1, fillColor: vulling, fillOpacity: 0.85 };
+    }
+
+    const laag = L.geoJSON(data, {
+      style: stijl,
+      onEachFeature: (feature, pad) => {
+        pad.bindTooltip(feature.properties.naam, { sticky: true });
+        pad.bindPopup(() => miniPopup(feature.properties, intensiteit));
+      },
+    }).addTo(kaart);
+    laag.eachLayer((pad) => pad.getElement() && pad.getElement().classList.add("gemeentevlak"));
+
+    const zoomNaar = L.featureGroup();
+    laag.eachLayer((pad) => {
+      const code = pad.feature.properties.cbs_code;
+      if (code === config.focus || markeer.has(code)) {
+        zoomNaar.addLayer(pad);
+        if (code === config.focus) {
+          pad.bringToFront();
+        }
+      }
+    });
+    const grenzen = zoomNaar.getLayers().length ? zoomNaar.getBounds() : laag.getBounds();
+    if (grenzen.isValid()) {
+      kaart.fitBounds(grenzen, { padding: [12, 12] });
+    }
+
+    if (intensiteit) {
+      intensiteitsLegenda(klassen, "Aantal samenwerkingen").addTo(kaart);
+    } else {
+      const regels = [];
+      if (config.focus) {
+        regels.push({ kleur: KLEUR.focus, tekst: "Deze gemeente" });
+      }
+      if (markeer.size) {
+        regels.push({
+          kleur: KLEUR.markeer,
+          tekst: config.focus ? "Samenwerkingspartners" : "Deelnemende gemeenten",
+        });
+      }
+      regels.push({ kleur: KLEUR.grijs, tekst: "Overige gemeenten" });
+      legenda("Legenda", regels).addTo(kaart);
+    }
+    element.dataset.geladen = "ja";
+  }
+
+  function miniPopup(eigenschappen, metAantal) {
+    const doos = document.createElement("div");
+    const naam = document.createElement("p");
+    naam.className = "kaart-popup-naam";
+    naam.appendChild(link(eigenschappen.naam, eigenschappen.url));
+    doos.appendChild(naam);
+    if (metAantal) {
+      const aantal = document.createElement("p");
+      aantal.textContent = eigenschappen.aantal + " samenwerkingen";
+      doos.appendChild(aantal);
+    }
+    return doos;
+  }
+
+  window.Atlaskaart = {
+    KLEUR: KLEUR,
+    laadGeoJSON: laadGeoJSON,
+    leesConfig: leesConfig,
+    maakKaart: maakKaart,
+    intensiteitsKlassen: intensiteitsKlassen,
+    intensiteitsKleur: intensiteitsKleur,
+    klasseLabel: klasseLabel,
+    legenda: legenda,
+    vulLegenda: vulLegenda,
+    kleurvlak: kleurvlak,
+    link: link,
+    melding: melding,
+  };
+
+  function start() {
+    document.querySelectorAll(".minikaart[data-config]").forEach(miniKaart);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
