@@ -50,6 +50,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Issue 5: Permissions-Policy, CSP, 503 when the database is down, HTTP caching.
+    "gemeenten.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gemeenten.middleware.DatabaseUnavailableMiddleware",
+    "gemeenten.middleware.DatasetCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,7 +107,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 # In debug (make run, tests) WhiteNoise serves straight from STATICFILES_DIRS.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -127,3 +132,101 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
 # The site never parses user-supplied geometry or SRS strings (only the importers read the
 # project's own source files), so the warning is acknowledged here rather than ignored.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+# --- Production hardening (issue 5; every variable is documented in docs/configuration.md) ---
+# The defaults are the production values; DJANGO_DEBUG=1 relaxes only the HTTPS-bound ones.
+# `make serve` runs production settings on plain-http loopback with DJANGO_SECURE_SSL_REDIRECT=0.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY") else None
+)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Sent by gemeenten.middleware.PermissionsPolicyMiddleware: the site needs none of these.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+
+def _tile_origin(url):
+    """The scheme://host of the tile URL template, for the CSP ({s} subdomains → *)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "x-subdomain"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc.replace('x-subdomain', '*')}"
+
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere, except the
+# basemap tiles' host when a tile URL is configured.
+_TILE_ORIGIN = _tile_origin(MAP_TILE_URL) if MAP_TILE_URL else None
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"] + ([_TILE_ORIGIN] if _TILE_ORIGIN else []),
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Static files: hashed names and pre-compressed (gzip, Brotli if installed) copies, made by
+# collectstatic and served by WhiteNoise with far-future caching. Debug serves the sources.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# HTTP caching tied to the dataset version (gemeenten.middleware.DatasetCacheMiddleware):
+# public GET responses get an ETag made of the dataset version and the URL, Cache-Control
+# max-age, and are kept in the process cache for that long. 0 switches it off (debug default).
+HTTP_CACHE_SECONDS = env_int("DJANGO_HTTP_CACHE_SECONDS", 0 if DEBUG else 300)
+# How long a process trusts its computed dataset version before asking the database again.
+DATASET_VERSION_SECONDS = env_int("DJANGO_DATASET_VERSION_SECONDS", 30)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "samenwerking",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+}
+
+# Errors go to stderr (gunicorn's log), not to e-mail.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"production": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "filters": ["production"]}},
+    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING"}},
+}
