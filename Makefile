@@ -27,6 +27,9 @@ endef
 help:
 	@echo "make run    install, migrate, load the dataset, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install, gates, the whole suite on SpatiaLite and on PostGIS"
+	@echo "make serve  like production: gunicorn, DEBUG off, collectstatic (WhiteNoise), on :$(PORT)"
+	@echo "make fuzz   the hostile-query-string property test with FUZZ_EXAMPLES (10000) cases"
+	@echo "make bench  gunicorn vs nginx (static copies) with wrk, first map paint, 60 s load run"
 
 .PHONY: system-deps
 system-deps:
@@ -74,7 +77,53 @@ test-postgis: venv
 	@echo "================ backend: PostgreSQL + PostGIS ================"
 	$(DEV_ENV) REQUIRE_BROWSER=1 .ci/with-postgis $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# axe-core for the accessibility tests, pinned in package-lock.json (node_modules is ignored).
+# npm comes with Debian's npm package unless a nodejs that bundles it is already installed.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo ">> installing Debian packages: npm"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: axe
+axe: $(AXE)
+
 .PHONY: test
-test: test-system-deps venv gates
+test: test-system-deps venv gates $(AXE)
 	$(MAKE) --no-print-directory test-spatialite
 	$(MAKE) --no-print-directory test-postgis
+
+# --- Production-like serving, fuzzing, benchmark (issue 5) ---------------------------------
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+SECRET_FILE := .serve-secret-key
+# Production settings; plain http on loopback, so no redirect to https.
+SERVE_ENV := DJANGO_DEBUG=0 \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_FILE))}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}"
+
+$(SECRET_FILE):
+	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+.PHONY: collectstatic
+collectstatic: venv $(SECRET_FILE)
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
+
+.PHONY: serve
+serve: load collectstatic
+	$(SERVE_ENV) $(VENV)/bin/gunicorn samenwerking.wsgi --bind 127.0.0.1:$(PORT) \
+	  --workers $(WORKERS) --access-logfile - --error-logfile -
+
+FUZZ_EXAMPLES ?= 10000
+.PHONY: fuzz
+fuzz: venv
+	env -u DATABASE_URL $(DEV_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	  $(VENV)/bin/pytest -q -s tests/test_fuzz.py $(PYTEST_ARGS)
+
+APT_BENCH := nginx-light wrk chromium chromium-driver
+.PHONY: bench
+bench: load collectstatic
+	$(call apt_ensure,$(APT_BENCH))
+	$(PY) bench/run.py $(BENCH_ARGS)

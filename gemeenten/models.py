@@ -10,7 +10,7 @@ import datetime
 
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 
@@ -437,6 +437,20 @@ class SamenwerkingQuerySet(models.QuerySet):
 
     def voor_lijst(self):
         return self.select_related("rechtsvorm", "taakveld__hoofdtaakveld")
+
+    def voor_kaart(self, peildatum):
+        """Arrangements of the snapshot with their theme, and in `kaart_standen` (a list of
+        one) their snapshot with its participating municipalities. Three queries."""
+        deelnames = Deelname.objects.filter(gemeente__isnull=False).select_related("gemeente")
+        standen = Stand.objects.filter(peildatum=peildatum).prefetch_related(
+            Prefetch("deelnames", queryset=deelnames.order_by())
+        )
+        return (
+            self.op(peildatum)
+            .select_related("taakveld__hoofdtaakveld")
+            .prefetch_related(Prefetch("standen", queryset=standen, to_attr="kaart_standen"))
+            .order_by("naam", "slug")
+        )
 
 
 class Samenwerking(models.Model):

@@ -6,6 +6,7 @@ app_name = "gemeenten"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("kaart/", kaart.KaartView.as_view(), name="kaart"),
     path(
         "api/gemeenten.geojson",
         kaart.GemeentenGeoJSONView.as_view(),

@@ -1,0 +1,182 @@
+"""Security of the public surface: headers, CSP, read-only routes, admin, error pages.
+
+`public_routes()` discovers the site's routes from the URLconf, so a new route is covered by
+these tests, the fuzz test and the accessibility audit without anyone listing it.
+"""
+
+import datetime
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import URLResolver, get_resolver, path
+
+from gemeenten.models import Gemeente, Peildatum, Samenwerking
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def a_snapshot_exists():
+    """The pages need one snapshot; the curated dataset has them, an empty test DB gets one."""
+    if not Peildatum.objects.exists():
+        factories.peildatum(code="t2001", datum=datetime.date(2001, 1, 1))
+
+
+PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern.name or ""
+
+
+def _example_value(route_name, converter):
+    """A real value for a path parameter, so the view behind it really runs."""
+    if converter == "int":
+        return "1"
+    model = Gemeente if "gemeente" in route_name else Samenwerking
+    slug = model.objects.exclude(slug__startswith="test-").values_list("slug", flat=True).first()
+    return slug or "test-onbekend"
+
+
+def public_routes():
+    """[(route name, example URL)] for every route outside the admin, from the URLconf."""
+    routes = []
+    for route, name in _walk(get_resolver().url_patterns):
+        url = "/" + PARAMETER.sub(
+            lambda m, name=name: _example_value(name, m.group("converter") or "str"), route
+        )
+        routes.append((name, url))
+    return routes
+
+
+def csp_directives(header):
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    return directives
+
+
+def test_route_discovery_finds_the_public_site_and_not_the_admin():
+    urls = [url for _, url in public_routes()]
+    assert "/" in urls
+    assert len(urls) >= 5
+    assert not any(url.startswith("/" + settings.ADMIN_PATH) for url in urls)
+    assert not any("<" in url for url in urls), urls
+
+
+PRODUCTION_HEADERS = dict(
+    DEBUG=False,
+    SECURE_SSL_REDIRECT=False,
+    SECURE_HSTS_SECONDS=31536000,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+    SECURE_HSTS_PRELOAD=True,
+)
+
+
+@override_settings(**PRODUCTION_HEADERS)
+def test_every_public_route_sends_the_security_headers(client):
+    tile_origin = "{0.scheme}://{0.netloc}".format(urlsplit(settings.MAP_TILE_URL))
+    for name, url in public_routes() + [("404", "/test-bestaat-niet/")]:
+        response = client.get(url, secure=True)
+        assert response.status_code < 500, (url, response.status_code)
+        where = f"{name} {url} ({response.status_code})"
+        csp = response.headers.get("Content-Security-Policy")
+        assert csp, f"no CSP on {where}"
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
+        directives = csp_directives(csp)
+        assert directives["default-src"] == ["'self'"], where
+        assert directives["frame-ancestors"] == ["'none'"], where
+        assert directives["object-src"] == ["'none'"], where
+        assert directives["script-src"] == ["'self'"], where
+        assert directives["style-src"] == ["'self'"], where
+        assert set(directives["img-src"]) == {"'self'", "data:", tile_origin}, where
+        assert response.headers["X-Content-Type-Options"] == "nosniff", where
+        assert response.headers["X-Frame-Options"] == "DENY", where
+        assert response.headers["Referrer-Policy"] == "same-origin", where
+        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin", where
+        assert "geolocation=()" in response.headers["Permissions-Policy"], where
+        assert "camera=()" in response.headers["Permissions-Policy"], where
+        assert (
+            response.headers["Strict-Transport-Security"]
+            == "max-age=31536000; includeSubDomains; preload"
+        ), where
+
+
+def test_every_public_route_refuses_post(client):
+    """Read-only: the test client skips CSRF, so a view that accepted POST would answer 2xx."""
+    for name, url in public_routes():
+        for method in (client.post, client.put, client.patch, client.delete):
+            response = method(url, data={"naam": "x"})
+            assert response.status_code == 405, (name, url, method.__name__, response.status_code)
+
+
+def test_admin_is_behind_a_login(client):
+    response = client.get("/" + settings.ADMIN_PATH)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+# A small URLconf of its own to make a view fail on purpose, in-process.
+def _boom(request):
+    raise RuntimeError("deliberate failure")
+
+
+def _database_gone(request):
+    raise OperationalError('connection to server at "127.0.0.1", port 9 failed')
+
+
+def _fine(request):
+    return HttpResponse("ok")
+
+
+urlpatterns = [
+    path("boem/", _boom),
+    path("database-weg/", _database_gone),
+    path("goed/", _fine),
+]
+
+
+@override_settings(DEBUG=False, ROOT_URLCONF=__name__)
+def test_an_unexpected_error_gives_the_dutch_500_page(client):
+    client.raise_request_exception = False
+    response = client.get("/boem/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Er ging iets mis" in body
+    assert 'lang="nl"' in body
+    assert "RuntimeError" not in body and "Traceback" not in body
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_database_outage_gives_a_friendly_503(client):
+    response = client.get("/database-weg/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    body = response.content.decode()
+    assert "Tijdelijk niet beschikbaar" in body
+    assert "5432" not in body and "port 9" not in body  # no connection details leak
+    assert client.get("/goed/").status_code == 200
+
+
+@override_settings(DEBUG=False)
+def test_an_unknown_url_gives_the_dutch_404_page(client):
+    response = client.get("/test-bestaat-niet/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Pagina niet gevonden" in body
+    assert 'lang="nl"' in body
