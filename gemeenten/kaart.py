@@ -8,16 +8,26 @@ every map view also exists without JavaScript.
 
 import json
 
+from django import forms
 from django.conf import settings
-from django.http import JsonResponse
-from django.http.response import HttpResponse
-from django.urls import reverse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.gzip import gzip_page
 
-from .models import Deelname, Gemeente, GemeenteGrens
+from .models import (
+    Deelname,
+    Gemeente,
+    GemeenteGrens,
+    Peildatum,
+    Samenwerking,
+    Schaal,
+    Soort,
+    Taakveld,
+)
 from .peildatum import OngeldigePeildatum, kies_peildatum
 
 # Browsers and proxies may keep the GeoJSON this long: it changes only when the dataset is
@@ -113,3 +123,271 @@ class GemeentenGeoJSONView(View):
                 + "}"
             )
         return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+# ---- the /kaart/ page ------------------------------------------------------------------
+
+# Colours of the patchwork: the JavaScript (kaartpagina.js) and kaart.css (.kleur-N) use the
+# same list; an arrangement's colour is its position in the selection modulo this length.
+PALET = (
+    "#1f78b4",
+    "#33a02c",
+    "#e31a1c",
+    "#ff7f00",
+    "#6a3d9a",
+    "#b15928",
+    "#a6cee3",
+    "#b2df8a",
+    "#fb9a99",
+    "#fdbf6f",
+    "#cab2d6",
+    "#ffff99",
+)
+
+INTENSITEIT, LAPJES, SAMENWERKING = "intensiteit", "lapjes", "samenwerking"
+WEERGAVEN = (
+    (INTENSITEIT, "Aantal samenwerkingen per gemeente"),
+    (LAPJES, "Samenwerkingen in kleur (lappendeken)"),
+)
+JA = {"1", "ja", "on", "true"}
+
+
+class Kaartgegevens:
+    """What the map page of one snapshot knows: themes, municipalities and arrangements.
+
+    Five queries whatever the size of the data.
+    """
+
+    def __init__(self, peildatum):
+        self.peildatum = peildatum
+        self.taakvelden = list(Taakveld.objects.select_related("hoofdtaakveld"))
+        self.gemeenten = list(
+            Gemeente.objects.op(peildatum.datum).select_related("provincie").order_by("naam")
+        )
+        self.samenwerkingen = [
+            self._als_dict(samenwerking)
+            for samenwerking in Samenwerking.objects.voor_kaart(peildatum)
+        ]
+        self.op_slug = {s["slug"]: s for s in self.samenwerkingen}
+
+    def _als_dict(self, samenwerking):
+        (stand,) = samenwerking.kaart_standen
+        gemeenten = sorted(
+            (d.gemeente for d in stand.deelnames.all()), key=lambda gemeente: gemeente.naam
+        )
+        return {
+            "slug": samenwerking.slug,
+            "naam": samenwerking.naam,
+            "afkorting": samenwerking.afkorting,
+            "soort": samenwerking.soort,
+            "schaal": stand.schaal,
+            "taakveld": samenwerking.taakveld.code,
+            "hoofdtaakveld": samenwerking.taakveld.hoofdtaakveld.code,
+            "gemeenten": [gemeente.cbs_code for gemeente in gemeenten],
+            "gemeentenamen": [gemeente.naam for gemeente in gemeenten],
+            "url": f"{samenwerking.get_absolute_url()}?peildatum={self.peildatum.code}",
+        }
+
+    def thema_namen(self):
+        """{code: "code naam"} for every hoofdtaakveld and taakveld."""
+        namen = {}
+        for taakveld in self.taakvelden:
+            hoofd = taakveld.hoofdtaakveld
+            namen[hoofd.code] = f"{hoofd.code} {hoofd.naam}"
+            namen[taakveld.code] = f"{taakveld.code} {taakveld.naam}"
+        return namen
+
+    def thema_keuzes(self):
+        keuzes, hoofd = [], None
+        for taakveld in self.taakvelden:
+            if taakveld.hoofdtaakveld != hoofd:
+                hoofd = taakveld.hoofdtaakveld
+                keuzes.append((hoofd.code, f"{hoofd.code} {hoofd.naam} (alle)"))
+            keuzes.append((taakveld.code, f"\u2003{taakveld.code} {taakveld.naam}"))
+        return keuzes
+
+    def samenwerking_keuzes(self):
+        return [
+            (s["slug"], f"{s['naam']} ({s['afkorting']})" if s["afkorting"] else s["naam"])
+            for s in self.samenwerkingen
+        ]
+
+
+class Kaartkeuze(forms.Form):
+    """The state of the map, as in the URL. Every parameter is optional."""
+
+    taakveld = forms.ChoiceField(label="Thema", required=False)
+    schaal = forms.ChoiceField(
+        label="Schaal", required=False, choices=[("", "Alle schalen"), *Schaal.choices]
+    )
+    samenwerking = forms.ChoiceField(label="Eén samenwerking", required=False)
+    weergave = forms.ChoiceField(
+        label="Weergave", required=False, choices=[("", "automatisch"), *WEERGAVEN]
+    )
+    regio = forms.CharField(label="Ook regio-indelingen", required=False, max_length=10)
+
+    def __init__(self, data, gegevens):
+        super().__init__(data)
+        self.fields["taakveld"].choices = [("", "Alle thema's"), *gegevens.thema_keuzes()]
+        self.fields["samenwerking"].choices = [("", "geen"), *gegevens.samenwerking_keuzes()]
+        self.fields["taakveld"].error_messages["invalid_choice"] = (
+            "Onbekend thema ‘%(value)s’: kies een taakveld (bijvoorbeeld 7.1) of een "
+            "hoofdtaakveld (bijvoorbeeld 7)."
+        )
+        self.fields["schaal"].error_messages["invalid_choice"] = "Onbekende schaal ‘%(value)s’."
+        self.fields["samenwerking"].error_messages["invalid_choice"] = (
+            "Er is geen samenwerking ‘%(value)s’ op deze peildatum."
+        )
+        self.fields["weergave"].error_messages["invalid_choice"] = (
+            "Onbekende weergave ‘%(value)s’: kies intensiteit of lapjes."
+        )
+
+    def clean_regio(self):
+        return self.cleaned_data["regio"].strip().lower() in JA
+
+
+def staat_uit(form):
+    """The map state: the valid parameters of the form, defaults for the rest."""
+    staat = {"taakveld": "", "schaal": "", "samenwerking": "", "weergave": "", "regio": False}
+    staat.update({k: v for k, v in form.cleaned_data.items() if k in staat})
+    if staat["samenwerking"]:
+        staat["effectief"] = SAMENWERKING
+    elif staat["weergave"]:
+        staat["effectief"] = staat["weergave"]
+    else:
+        staat["effectief"] = LAPJES if staat["taakveld"] or staat["schaal"] else INTENSITEIT
+    return staat
+
+
+def selectie(samenwerkingen, staat):
+    """The arrangements a map view colours, in data order (which fixes their colours).
+
+    kaartpagina.js applies the same rules in the browser.
+    """
+    gekozen = []
+    for samenwerking in samenwerkingen:
+        if samenwerking["soort"] == Soort.REGIO_INDELING and not staat["regio"]:
+            continue
+        thema = staat["taakveld"]
+        if thema and thema != samenwerking["taakveld"] and thema != samenwerking["hoofdtaakveld"]:
+            continue
+        if staat["schaal"] and staat["schaal"] != samenwerking["schaal"]:
+            continue
+        gekozen.append(samenwerking)
+    return gekozen
+
+
+def kaartbeeld(gegevens, staat):
+    """What one map view shows, for the table next to the map (and its title)."""
+    namen = gegevens.thema_namen()
+    schalen = dict(Schaal.choices)
+    gekozen = selectie(gegevens.samenwerkingen, staat)
+    kleuren = {s["slug"]: i % len(PALET) for i, s in enumerate(gekozen)}
+    per_gemeente = {gemeente.cbs_code: [] for gemeente in gegevens.gemeenten}
+    for samenwerking in gekozen:
+        for code in samenwerking["gemeenten"]:
+            per_gemeente.setdefault(code, []).append(samenwerking)
+
+    delen = []
+    if staat["taakveld"]:
+        delen.append(f"thema {namen.get(staat['taakveld'], staat['taakveld'])}")
+    if staat["schaal"]:
+        delen.append(f"schaal {schalen.get(staat['schaal'], staat['schaal'])}")
+    filter_tekst = ", ".join(delen)
+    samenwerking = gegevens.op_slug.get(staat["samenwerking"])
+    if staat["effectief"] == SAMENWERKING and samenwerking:
+        titel = f"Deelnemers aan {samenwerking['naam']}"
+    elif staat["effectief"] == LAPJES:
+        titel = "Samenwerkingen" + (f" ({filter_tekst})" if filter_tekst else "")
+    else:
+        titel = "Aantal samenwerkingen per gemeente" + (
+            f" ({filter_tekst})" if filter_tekst else ""
+        )
+    return {
+        "titel": titel,
+        "weergave": staat["effectief"],
+        "selectie": [
+            {**s, "kleur": kleuren[s["slug"]], "schaal_label": schalen.get(s["schaal"], "")}
+            for s in gekozen
+        ],
+        "gemeenten": [
+            {
+                "gemeente": gemeente,
+                "samenwerkingen": [
+                    {**s, "kleur": kleuren[s["slug"]]} for s in per_gemeente[gemeente.cbs_code]
+                ],
+            }
+            for gemeente in gegevens.gemeenten
+        ],
+        "samenwerking": samenwerking
+        and {**samenwerking, "schaal_label": schalen.get(samenwerking["schaal"], "")},
+        "thema": namen.get(staat["taakveld"], ""),
+    }
+
+
+def lijst_url():
+    try:
+        return reverse("gemeenten:samenwerkingen")
+    except NoReverseMatch:  # the list is built by another part of the site
+        return "/samenwerkingen/"
+
+
+class KaartView(View):
+    """/kaart/: the map with its controls, legend and the equivalent table.
+
+    `?deel=tabel` returns the table alone: the page's JavaScript fetches it when the map
+    state changes, so the table always comes from the server. Seven queries.
+    """
+
+    template_name = "gemeenten/kaart.html"
+    tabel_template = "gemeenten/_kaart_tabel.html"
+    parameters = ("peildatum", "taakveld", "schaal", "samenwerking", "weergave", "regio", "deel")
+
+    def get(self, request):
+        for naam in self.parameters:
+            if len(request.GET.getlist(naam)) > 1:
+                return self.ongeldig(
+                    f"De parameter ‘{naam}’ komt meer dan eens voor; geef hem één keer op."
+                )
+        try:
+            peildatum = kies_peildatum(request)
+        except OngeldigePeildatum as error:
+            return self.ongeldig(str(error))
+        if peildatum is None:
+            return render(request, self.template_name, {"peildatum": None}, status=503)
+
+        gegevens = Kaartgegevens(peildatum)
+        form = Kaartkeuze(request.GET, gegevens)
+        status = 200 if form.is_valid() else 400
+        staat = staat_uit(form)
+        context = {
+            "peildatum": peildatum,
+            "peildata": Peildatum.objects.all(),
+            "form": form,
+            "fouten": [fout for fouten in form.errors.values() for fout in fouten],
+            "staat": staat,
+            "beeld": kaartbeeld(gegevens, staat),
+            "lijst_url": lijst_url(),
+            "weergaven": WEERGAVEN,
+        }
+        if request.GET.get("deel") == "tabel":
+            return render(request, self.tabel_template, context, status=status)
+        context["kaartconfig"] = {
+            "geojson": geojson_url(peildatum),
+            "peildatum": peildatum.code,
+            "tegels": tegellaag(),
+            "palet": PALET,
+            "staat": {k: staat[k] for k in ("taakveld", "schaal", "samenwerking", "weergave")}
+            | {"regio": staat["regio"]},
+            "samenwerkingen": [
+                {k: v for k, v in s.items() if k != "gemeentenamen"}
+                for s in gegevens.samenwerkingen
+            ],
+            "themas": gegevens.thema_namen(),
+            "schalen": dict(Schaal.choices),
+            "urls": {"kaart": request.path, "lijst": lijst_url()},
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def ongeldig(self, melding):
+        return render(self.request, "gemeenten/ongeldig.html", {"melding": melding}, status=400)

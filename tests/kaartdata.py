@@ -23,7 +23,11 @@ class Kaartwereld:
     samenwerkingen: list = field(default_factory=list)
 
 
-def peildatum(code="t2026", datum=datetime.date(2031, 1, 1)):
+# Before the real snapshots (2016, 2026), so a test snapshot never becomes "the latest".
+DATUM = datetime.date(2001, 6, 1)
+
+
+def peildatum(code="t2026", datum=DATUM):
     return factories.peildatum(code=code, datum=datum, grensjaar=GRENSJAAR)
 
 

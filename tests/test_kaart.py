@@ -65,7 +65,7 @@ def test_aantal_counts_arrangements_at_the_peildatum_without_regional_divisions(
     kaartdata.samenwerking(taakveld, [a, b, c], wereld.peildatum)
     kaartdata.samenwerking(taakveld, [a, c], wereld.peildatum, soort=models.Soort.REGIO_INDELING)
     # The same municipalities in another snapshot do not count here.
-    ander = kaartdata.peildatum("t2016", datetime.date(2030, 1, 1))
+    ander = kaartdata.peildatum("t2016", datetime.date(2000, 1, 1))
     kaartdata.samenwerking(taakveld, [a, b, c], ander)
 
     _, data = geojson(client, peildatum=wereld.peildatum.code)

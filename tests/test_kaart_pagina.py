@@ -1,0 +1,232 @@
+"""The /kaart/ page: its data for the JavaScript, the equivalent table, bad parameters."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from gemeenten import kaart, models
+from tests import kaartdata
+
+pytestmark = pytest.mark.django_db
+
+URL = "/kaart/"
+
+
+@pytest.fixture
+def wereld():
+    """Six municipalities; arrangements in two themes of test hoofdtaakveld 91 and one in 92,
+    with scales; one regional division."""
+    w = kaartdata.wereld(aantal_gemeenten=6)
+    a, b, c, d, e, f = w.gemeenten
+    t911, t912, t921 = (kaartdata.taakveld(code) for code in ("91.1", "91.2", "92.1"))
+    pd = w.peildatum
+    w.sw = {
+        "ab": kaartdata.samenwerking(t911, [a, b], pd, "bilateraal", naam="Test A-B"),
+        "abc": kaartdata.samenwerking(t911, [a, b, c], pd, "subregionaal", naam="Test ABC"),
+        "cde": kaartdata.samenwerking(t912, [c, d, e], pd, "subregionaal", naam="Test CDE"),
+        "alle": kaartdata.samenwerking(t921, w.gemeenten, pd, "regionaal", naam="Test Alle"),
+        "regio": kaartdata.samenwerking(
+            t911, [e, f], pd, "bilateraal", naam="Test Regio", soort=models.Soort.REGIO_INDELING
+        ),
+    }
+    return w
+
+
+def get(client, wereld, **params):
+    return client.get(URL, {"peildatum": wereld.peildatum.code, **params})
+
+
+def config(response):
+    match = re.search(
+        r'<script id="kaart-config" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    assert match, "no json_script kaart-config"
+    return json.loads(match.group(1))
+
+
+def namen(response):
+    return [s["naam"] for s in response.context["beeld"]["selectie"]]
+
+
+def aantallen(response, wereld):
+    eigen = {g.cbs_code for g in wereld.gemeenten}
+    return {
+        rij["gemeente"].naam: len(rij["samenwerkingen"])
+        for rij in response.context["beeld"]["gemeenten"]
+        if rij["gemeente"].cbs_code in eigen
+    }
+
+
+def test_url_is_the_public_contract():
+    assert reverse("gemeenten:kaart") == URL
+
+
+def test_page_passes_every_arrangement_of_the_snapshot_to_the_map(client, wereld):
+    response = get(client, wereld)
+    assert response.status_code == 200
+    data = config(response)
+    assert data["geojson"] == f"/api/gemeenten.geojson?peildatum={wereld.peildatum.code}"
+    assert data["peildatum"] == wereld.peildatum.code
+    assert data["palet"] == list(kaart.PALET)
+    slugs = [s["slug"] for s in data["samenwerkingen"]]
+    assert sorted(slugs) == sorted(s.slug for s in wereld.sw.values())
+    cde = next(s for s in data["samenwerkingen"] if s["naam"] == "Test CDE")
+    a, b, c, d, e, f = wereld.gemeenten
+    assert sorted(cde.pop("gemeenten")) == sorted([c.cbs_code, d.cbs_code, e.cbs_code])
+    assert cde == {
+        "slug": wereld.sw["cde"].slug,
+        "naam": "Test CDE",
+        "afkorting": "",
+        "soort": "gemeenschappelijke_regeling",
+        "schaal": "subregionaal",
+        "taakveld": "91.2",
+        "hoofdtaakveld": "91",
+        "url": f"/samenwerkingen/{wereld.sw['cde'].slug}/?peildatum={wereld.peildatum.code}",
+    }
+
+
+def test_arrangements_of_another_snapshot_are_not_on_the_map(client, wereld):
+    ander = kaartdata.peildatum("t2016", kaartdata.DATUM.replace(year=2000))
+    oud = kaartdata.samenwerking(
+        models.Taakveld.objects.get(code="91.1"), wereld.gemeenten[:2], ander, naam="Test Oud"
+    )
+    slugs = {s["slug"] for s in config(get(client, wereld))["samenwerkingen"]}
+    assert oud.slug not in slugs
+    assert oud.slug in {
+        s["slug"] for s in config(get(client, wereld, peildatum="t2016"))["samenwerkingen"]
+    }
+
+
+def test_default_view_is_intensity_without_regional_divisions(client, wereld):
+    response = get(client, wereld)
+    assert response.context["beeld"]["weergave"] == "intensiteit"
+    assert aantallen(response, wereld) == {
+        g.naam: n for g, n in zip(wereld.gemeenten, [3, 3, 3, 2, 2, 1], strict=True)
+    }
+    html = response.content.decode()
+    assert "Aantal samenwerkingen per gemeente" in html
+    assert "Regio-indelingen tellen niet mee" in html
+
+
+def test_regional_divisions_count_when_asked(client, wereld):
+    response = get(client, wereld, regio="1")
+    assert aantallen(response, wereld) == {
+        g.naam: n for g, n in zip(wereld.gemeenten, [3, 3, 3, 2, 3, 2], strict=True)
+    }
+
+
+def test_theme_gives_the_patchwork_of_its_arrangements(client, wereld):
+    response = get(client, wereld, taakveld="91")
+    beeld = response.context["beeld"]
+    assert beeld["weergave"] == "lapjes"
+    assert namen(response) == ["Test A-B", "Test ABC", "Test CDE"]
+    assert [s["kleur"] for s in beeld["selectie"]] == [0, 1, 2]
+    # Overlap is shown, not hidden: A and B are in two arrangements of this theme.
+    assert aantallen(response, wereld)[wereld.gemeenten[0].naam] == 2
+    html = response.content.decode()
+    assert 'class="kleurvlak kleur-0"' in html and 'class="kleurvlak kleur-2"' in html
+    assert "thema 91 Testhoofdtaakveld 91" in beeld["titel"]
+
+    assert namen(get(client, wereld, taakveld="91.2")) == ["Test CDE"]
+
+
+def test_scale_alone_and_with_a_theme(client, wereld):
+    assert namen(get(client, wereld, schaal="subregionaal")) == ["Test ABC", "Test CDE"]
+    assert namen(get(client, wereld, schaal="subregionaal", taakveld="91.1")) == ["Test ABC"]
+    response = get(client, wereld, schaal="subregionaal", taakveld="92")
+    assert namen(response) == []
+    assert "Geen samenwerkingen in deze keuze" in response.content.decode()
+
+
+def test_intensity_view_can_be_chosen_with_a_theme(client, wereld):
+    response = get(client, wereld, taakveld="91", weergave="intensiteit")
+    assert response.context["beeld"]["weergave"] == "intensiteit"
+    assert aantallen(response, wereld) == {
+        g.naam: n for g, n in zip(wereld.gemeenten, [2, 2, 2, 1, 1, 0], strict=True)
+    }
+
+
+def test_one_arrangement_highlights_its_participants(client, wereld):
+    sw = wereld.sw["cde"]
+    response = get(client, wereld, samenwerking=sw.slug, taakveld="92")
+    beeld = response.context["beeld"]
+    assert beeld["weergave"] == "samenwerking"
+    assert beeld["titel"] == "Deelnemers aan Test CDE"
+    tabel = response.content.decode().split('id="kaart-tabel"')[1]
+    a, b, c, d, e, f = wereld.gemeenten
+    for gemeente in (c, d, e):
+        assert f">{gemeente.naam}</a>" in tabel
+    for gemeente in (a, b, f):
+        assert f">{gemeente.naam}</a>" not in tabel
+
+
+def test_table_fragment_for_the_javascript(client, wereld):
+    response = get(client, wereld, taakveld="91.1", deel="tabel")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "{% comment" not in html
+    assert "<html" not in html and "kaart-config" not in html
+    assert 'id="kaart-tabel-titel"' in html
+    assert "Test A-B" in html and "Test CDE" not in html
+
+
+def test_query_budget(client, django_assert_max_num_queries):
+    w = kaartdata.wereld(aantal_gemeenten=25)
+    taakvelden = [kaartdata.taakveld(f"93.{i}") for i in range(1, 6)]
+    for i in range(40):
+        kaartdata.samenwerking(
+            taakvelden[i % 5], w.gemeenten[i % 20 : i % 20 + 4], w.peildatum, "subregionaal"
+        )
+    for params in ({}, {"taakveld": "93"}, {"schaal": "subregionaal", "deel": "tabel"}):
+        with django_assert_max_num_queries(8):
+            response = client.get(URL, {"peildatum": w.peildatum.code, **params})
+        assert response.status_code == 200
+    assert len(config(client.get(URL, {"peildatum": w.peildatum.code}))["samenwerkingen"]) == 40
+
+
+def test_no_inline_script_style_or_handlers(client, wereld):
+    html = get(client, wereld, taakveld="91").content.decode()
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert 'type="application/json"' in tag or "src=" in tag, tag
+    assert "style=" not in html
+    assert not re.search(r"\son[a-z]+\s*=", html)
+
+
+def test_without_tile_url_the_map_gets_no_basemap(client, wereld, settings):
+    settings.MAP_TILE_URL = ""
+    assert config(get(client, wereld))["tegels"]["url"] == ""
+
+
+@pytest.mark.parametrize(
+    ("params", "melding"),
+    [
+        ({"taakveld": "99.99"}, "Onbekend thema"),
+        ({"taakveld": "<script>alert(1)</script>"}, "Onbekend thema"),
+        ({"schaal": "' OR 1=1 --"}, "Onbekende schaal"),
+        ({"samenwerking": "bestaat-niet"}, "geen samenwerking"),
+        ({"weergave": "3d"}, "Onbekende weergave"),
+        ({"taakveld": "x" * 10000}, "Onbekend thema"),
+    ],
+)
+def test_bad_parameters_give_400_with_a_message_and_still_a_map(client, wereld, params, melding):
+    response = get(client, wereld, **params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert melding in html
+    assert 'role="alert"' in html
+    assert "<script>alert(1)</script>" not in html
+    assert "kaart-config" in html  # the valid rest of the state is still shown
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["taakveld=91&taakveld=92", "peildatum=t2026&peildatum=t2016", "peildatum=nooit"],
+)
+def test_repeated_or_unknown_keys_give_400(client, wereld, query):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
