@@ -1,5 +1,10 @@
-"""The peildatum (snapshot) a request asks about: `?peildatum=2016|2026`, default the latest."""
+"""The peildatum (snapshot) a request asks about: `?peildatum=2016|2026`, default the latest.
 
+Every page shows the peildatum it answers for and every link it makes carries it (see the
+`pd_url` template tag), so a pasted link means the same thing next year.
+"""
+
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from .models import Peildatum
@@ -9,38 +14,88 @@ class OngeldigePeildatum(ValueError):
     pass
 
 
-def kies_peildatum(request):
+class OngeldigeVraag(ValueError):
+    """A query parameter the page cannot answer; the message is for the user."""
+
+
+def kies_peildatum(request, peildata=None):
     """Return the Peildatum the request asks for (the latest when it asks for none).
 
     Returns None when the database holds no snapshot yet; raises OngeldigePeildatum with a
-    message for the user when the parameter names no snapshot.
+    message for the user when the parameter names no snapshot. `peildata` (all snapshots,
+    oldest first) saves a query when the caller already has them.
     """
+    if peildata is None:
+        peildata = list(Peildatum.objects.all())
     codes = request.GET.getlist("peildatum")
     if not codes or codes == [""]:
-        return Peildatum.objects.laatste()
+        return max(peildata, key=lambda p: p.datum) if peildata else None
     if len(codes) > 1:
         raise OngeldigePeildatum("Geef één peildatum op, niet meerdere.")
-    peildatum = Peildatum.objects.filter(code=codes[0].strip()).first()
-    if peildatum is None:
-        bekend = ", ".join(Peildatum.objects.values_list("code", flat=True))
-        raise OngeldigePeildatum(
-            f"Onbekende peildatum. Kies een van de beschikbare peildata: {bekend or 'geen'}."
-        )
-    return peildatum
+    code = codes[0].strip()
+    for peildatum in peildata:
+        if peildatum.code == code:
+            return peildatum
+    bekend = ", ".join(p.code for p in peildata)
+    raise OngeldigePeildatum(
+        f"Onbekende peildatum. Kies een van de beschikbare peildata: {bekend or 'geen'}."
+    )
+
+
+def enkelvoudig(request, namen):
+    """Refuse a repeated query parameter (`?gemeente=a&gemeente=b`): which one would count?"""
+    for naam in namen:
+        if len(request.GET.getlist(naam)) > 1:
+            raise OngeldigeVraag(
+                f"De parameter ‘{naam}’ komt meer dan eens voor; geef hem één keer op."
+            )
 
 
 class PeildatumMixin:
-    """Sets `self.peildatum` for the view; an invalid parameter gives a 400 page that says why."""
+    """Sets `self.peildatum` (and `self.peildata`, all snapshots) for the view.
+
+    An invalid parameter gives a 400 page that says why; a database without any snapshot
+    gives a page that says so (503) when `peildatum_verplicht`.
+    """
+
+    peildatum_verplicht = True
+    # Query parameters that may occur once only (besides peildatum).
+    enkelvoudige_parameters = ()
 
     def dispatch(self, request, *args, **kwargs):
         try:
-            self.peildatum = kies_peildatum(request)
-        except OngeldigePeildatum as error:
-            return render(request, "gemeenten/ongeldig.html", {"melding": str(error)}, status=400)
+            self.peildata = list(Peildatum.objects.all())
+            self.peildatum = kies_peildatum(request, self.peildata)
+            enkelvoudig(request, self.enkelvoudige_parameters)
+        except (OngeldigePeildatum, OngeldigeVraag) as error:
+            return self.ongeldig(str(error))
+        if self.peildatum is None and self.peildatum_verplicht:
+            return self.geen_gegevens()
         return super().dispatch(request, *args, **kwargs)
+
+    def ongeldig(self, melding, status=400):
+        return render(
+            self.request,
+            "gemeenten/ongeldig.html",
+            {"melding": melding, "peildatum": getattr(self, "peildatum", None)},
+            status=status,
+        )
+
+    def geen_gegevens(self):
+        return render(self.request, "gemeenten/leeg.html", status=503)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["peildatum"] = self.peildatum
-        context["peildata"] = Peildatum.objects.all()
+        context["peildata"] = self.peildata
         return context
+
+
+class JsonPeildatumMixin(PeildatumMixin):
+    """The same for the JSON API: errors come back as JSON with a message."""
+
+    def ongeldig(self, melding, status=400):
+        return JsonResponse({"fout": melding}, status=status)
+
+    def geen_gegevens(self):
+        return JsonResponse({"fout": "Er zijn nog geen gegevens geladen."}, status=503)

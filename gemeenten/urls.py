@@ -1,17 +1,36 @@
+"""The public URLs: a contract (permalinks end up in council memos), keep them stable."""
+
 from django.urls import path
 
-from . import kaart, views
+from . import api, export, kaart, views
 
 app_name = "gemeenten"
 
 urlpatterns = [
+    # Pages
     path("", views.HomeView.as_view(), name="home"),
+    path("gemeenten/", views.GemeentenView.as_view(), name="gemeenten"),
+    path("gemeenten/<slug:slug>/", views.GemeenteView.as_view(), name="gemeente"),
+    path("samenwerkingen/", views.SamenwerkingenView.as_view(), name="samenwerkingen"),
+    path("samenwerkingen/<slug:slug>/", views.SamenwerkingView.as_view(), name="samenwerking"),
+    path("zoeken/", views.ZoekenView.as_view(), name="zoeken"),
+    path("over/", views.OverView.as_view(), name="over"),
+    # CSV twins (same query string as the page)
+    path("gemeenten.csv", export.GemeentenCsvView.as_view(), name="gemeenten_csv"),
+    path("gemeenten/<slug:slug>.csv", export.GemeenteCsvView.as_view(), name="gemeente_csv"),
+    path("samenwerkingen.csv", export.SamenwerkingenCsvView.as_view(), name="samenwerkingen_csv"),
+    # JSON API
+    path("api/samenwerkingen.json", api.SamenwerkingenApiView.as_view(), name="api_samenwerkingen"),
+    path(
+        "api/samenwerkingen/<slug:slug>.json",
+        api.SamenwerkingApiView.as_view(),
+        name="api_samenwerking",
+    ),
+    # Map
     path("kaart/", kaart.KaartView.as_view(), name="kaart"),
     path(
         "api/gemeenten.geojson",
         kaart.GemeentenGeoJSONView.as_view(),
         name="gemeenten_geojson",
     ),
-    path("gemeenten/<slug:slug>/", views.GemeenteView.as_view(), name="gemeente"),
-    path("samenwerkingen/<slug:slug>/", views.SamenwerkingView.as_view(), name="samenwerking"),
 ]

@@ -1,0 +1,223 @@
+"""The filters of /samenwerkingen/, shared by its CSV and JSON twins.
+
+Every filter answers for one peildatum (the filterset gets it from the view): scale and
+participants belong to an arrangement's snapshot, not to the arrangement. Filters on the
+snapshot use subqueries, so an arrangement is never listed twice.
+
+Choice lists come from the database once per request, and only when a value has to be
+checked or the form is drawn.
+"""
+
+from functools import cached_property
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django_filters.fields import ChoiceField
+
+from .models import Gemeente, Rechtsvorm, Samenwerking, Schaal, Soort, Stand, Taakveld
+
+ONBEKEND = "onbekend"
+MAX_ZOEKTERM = 100
+
+
+class AliasChoiceField(ChoiceField):
+    """A choice field that also accepts other spellings of a value (a CBS code for a slug,
+    any letter case); `aliases` is a callable returning {alias: value}."""
+
+    def __init__(self, *, aliases=dict, **kwargs):
+        self.aliases = aliases
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        return self.aliases().get(value.lower(), value)
+
+
+class AliasChoiceFilter(django_filters.ChoiceFilter):
+    field_class = AliasChoiceField
+
+
+class Vinkje(forms.CheckboxInput):
+    """A checkbox that reads `1`, `ja`, `on` and `true` as ticked and anything else as not."""
+
+    def value_from_datadict(self, data, files, name):
+        return str(data.get(name, "")).strip().lower() in {"1", "ja", "on", "true"}
+
+
+class VinkjeFilter(django_filters.BooleanFilter):
+    field_class = forms.BooleanField
+
+
+class SamenwerkingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Zoek",
+        method="filter_q",
+        max_length=MAX_ZOEKTERM,
+        help_text="Naam, afkorting of deelnemer",
+    )
+    taakveld = django_filters.ChoiceFilter(
+        label="Thema (taakveld)", method="filter_taakveld", empty_label="Alle thema's"
+    )
+    rechtsvorm = django_filters.ChoiceFilter(
+        label="Rechtsvorm", method="filter_rechtsvorm", empty_label="Alle rechtsvormen"
+    )
+    soort = django_filters.ChoiceFilter(
+        label="Soort", field_name="soort", choices=Soort.choices, empty_label="Alle soorten"
+    )
+    schaal = django_filters.ChoiceFilter(
+        label="Schaal", method="filter_schaal", choices=Schaal.choices, empty_label="Alle schalen"
+    )
+    provincie = AliasChoiceFilter(
+        label="Provincie", method="filter_provincie", empty_label="Alle provincies"
+    )
+    gemeente = AliasChoiceFilter(
+        label="Gemeente",
+        method="filter_gemeente",
+        empty_label="Alle gemeenten",
+        help_text="Naam-slug of CBS-code, bijvoorbeeld GM1900",
+    )
+    regio = VinkjeFilter(label="Ook regio-indelingen tonen", method="filter_regio", widget=Vinkje)
+
+    class Meta:
+        model = Samenwerking
+        fields = []
+
+    # The parameters of this filterset, each allowed once in a query string.
+    parameters = (
+        *("q", "taakveld", "rechtsvorm", "soort", "schaal", "provincie", "gemeente", "regio"),
+    )
+
+    def __init__(self, data=None, queryset=None, *, peildatum, request=None, prefix=None):
+        self.peildatum = peildatum
+        # Always bound: without parameters the defaults (no regional divisions) still apply.
+        data = {} if data is None else data
+        if queryset is None:
+            queryset = Samenwerking.objects.met_stand(peildatum).voor_lijst()
+        super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
+        # Lambdas, not bound methods: form fields are deep-copied, and a bound method would
+        # drag the filterset (and the request) along.
+        self.filters["taakveld"].extra["choices"] = lambda: self._taakveld_keuzes()
+        self.filters["rechtsvorm"].extra["choices"] = lambda: self._rechtsvorm_keuzes()
+        self.filters["provincie"].extra.update(
+            choices=lambda: self._provincie_keuzes(), aliases=lambda: self._provincie_aliases()
+        )
+        self.filters["gemeente"].extra.update(
+            choices=lambda: self._gemeente_keuzes(), aliases=lambda: self._gemeente_aliases()
+        )
+
+    # Choice lists (each one query, at most once per request).
+
+    @cached_property
+    def _taakvelden(self):
+        return list(Taakveld.objects.select_related("hoofdtaakveld"))
+
+    def _taakveld_keuzes(self):
+        keuzes, hoofd = [], None
+        for taakveld in self._taakvelden:
+            if taakveld.hoofdtaakveld != hoofd:
+                hoofd = taakveld.hoofdtaakveld
+                keuzes.append((hoofd.code, f"{hoofd.code} {hoofd.naam} (alle)"))
+            keuzes.append((taakveld.code, f"\u2003{taakveld.code} {taakveld.naam}"))
+        return keuzes
+
+    @cached_property
+    def _rechtsvormen(self):
+        return list(Rechtsvorm.objects.all())
+
+    def _rechtsvorm_keuzes(self):
+        return [(r.code, r.naam) for r in self._rechtsvormen] + [
+            (ONBEKEND, "onbekend (geen bron noemt hem)")
+        ]
+
+    @cached_property
+    def _gemeenten(self):
+        return list(Gemeente.objects.select_related("provincie"))
+
+    @cached_property
+    def gemeenten_op_slug(self):
+        return {g.slug: g for g in self._gemeenten}
+
+    def _provincies(self):
+        return sorted({g.provincie for g in self._gemeenten}, key=lambda p: p.naam)
+
+    def _provincie_keuzes(self):
+        return [(p.slug, p.naam) for p in self._provincies()]
+
+    def _provincie_aliases(self):
+        aliases = {p.code.lower(): p.slug for p in self._provincies()}
+        aliases.update({p.slug.lower(): p.slug for p in self._provincies()})
+        return aliases
+
+    def _gemeente_keuzes(self):
+        datum = self.peildatum.datum
+        op_peildatum = [(g.slug, g.naam) for g in self._gemeenten if g.bestaat_op(datum)]
+        overige = [(g.slug, g.naam) for g in self._gemeenten if not g.bestaat_op(datum)]
+        keuzes = [(f"Gemeenten op {self.peildatum.naam}", op_peildatum)]
+        if overige:
+            keuzes.append(("Andere jaren (voormalig of later ontstaan)", overige))
+        return keuzes
+
+    def _gemeente_aliases(self):
+        aliases = {g.cbs_code.lower(): g.slug for g in self._gemeenten}
+        aliases.update({g.slug.lower(): g.slug for g in self._gemeenten})
+        return aliases
+
+    # The filters.
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        deelnemer = Q(deelnames__gemeente__naam__icontains=value) | Q(
+            deelnames__organisatie__naam__icontains=value
+        )
+        met_deelnemer = Stand.objects.filter(deelnemer, peildatum=self.peildatum)
+        return queryset.filter(
+            Q(naam__icontains=value)
+            | Q(afkorting__icontains=value)
+            | Q(pk__in=met_deelnemer.values("samenwerking_id"))
+        )
+
+    def filter_taakveld(self, queryset, name, value):
+        if "." in value:
+            return queryset.filter(taakveld__code=value)
+        return queryset.filter(taakveld__hoofdtaakveld__code=value)
+
+    def filter_rechtsvorm(self, queryset, name, value):
+        if value == ONBEKEND:
+            return queryset.filter(rechtsvorm__isnull=True)
+        return queryset.filter(rechtsvorm__code=value)
+
+    def filter_schaal(self, queryset, name, value):
+        return queryset.in_stand(self.peildatum, schaal=value)
+
+    def filter_provincie(self, queryset, name, value):
+        return queryset.in_stand(self.peildatum, deelnames__gemeente__provincie__slug=value)
+
+    def filter_gemeente(self, queryset, name, value):
+        return queryset.in_stand(self.peildatum, deelnames__gemeente__slug=value)
+
+    def filter_regio(self, queryset, name, value):
+        return queryset  # applied in `filter_queryset`, which also sees `soort`
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("regio") and data.get("soort") != Soort.REGIO_INDELING:
+            queryset = queryset.zonder_regio_indelingen()
+        return queryset
+
+    # What the page says about the selection.
+
+    @property
+    def gekozen_gemeente(self):
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.gemeenten_op_slug.get(self.form.cleaned_data.get("gemeente"))
+
+    @property
+    def is_gefilterd(self):
+        return self.is_bound and any(
+            self.form.cleaned_data.get(naam) for naam in self.parameters if naam != "regio"
+        )

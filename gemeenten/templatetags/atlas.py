@@ -1,0 +1,37 @@
+"""Template helpers of the atlas: links that carry the peildatum, labels of choices."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from ..models import Schaal, Soort
+from ..views import met_peildatum
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def pd_url(context, viewname, *args, **query):
+    """`{% pd_url "gemeenten:gemeente" gemeente.slug %}` → /gemeenten/x/?peildatum=2026.
+
+    Keyword arguments become query parameters (empty ones are left out)."""
+    return met_peildatum(reverse(viewname, args=args), context.get("peildatum"), **query)
+
+
+@register.simple_tag(takes_context=True)
+def kaart_url(context, **query):
+    """The map page for the current peildatum (and `query`, e.g. a theme)."""
+    try:
+        url = reverse("gemeenten:kaart")
+    except NoReverseMatch:  # the map's route is added by the map module
+        url = "/kaart/"
+    return met_peildatum(url, context.get("peildatum"), **query)
+
+
+@register.filter
+def schaal_label(waarde):
+    return Schaal(waarde).label if waarde in Schaal.values else "onbekend"
+
+
+@register.filter
+def soort_label(waarde):
+    return Soort(waarde).label if waarde in Soort.values else waarde

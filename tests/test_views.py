@@ -1,0 +1,245 @@
+"""The public pages: content, filters, peildatum in links, hostile parameters."""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from gemeenten import models
+
+from . import builders, factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def wereld():
+    return builders.wereld()
+
+
+def rijen(response):
+    """Slugs of the arrangements listed in a /samenwerkingen/ response."""
+    return set(re.findall(r'href="/samenwerkingen/([\w-]+)/\?', response.content.decode()))
+
+
+def lijst(client, pd, **params):
+    return client.get(reverse("gemeenten:samenwerkingen"), {"peildatum": pd.code, **params})
+
+
+def test_home_shows_headline_numbers_and_search(client, wereld):
+    response = client.get("/", {"peildatum": wereld.peildatum.code})
+    assert response.status_code == 200
+    html = response.content.decode()
+    aantal = models.Gemeente.objects.op(wereld.peildatum.datum).count()
+    assert f'<a href="/gemeenten/?peildatum={wereld.peildatum.code}">{aantal}</a>' in html
+    assert 'action="/zoeken/"' in html
+    assert 'id="minikaart-config"' in html
+
+
+def test_list_shows_own_rows_and_counts(client, wereld):
+    response = lijst(client, wereld.peildatum, provincie=wereld.provincie.slug)
+    assert response.status_code == 200
+    assert rijen(response) == wereld.slugs
+    assert f'<span data-testid="aantal">{len(wereld.slugs)}</span>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "verwacht"),
+    [
+        ({"taakveld": "97.1"}, {0, 2}),
+        ({"taakveld": "97"}, {0, 1, 2, 3}),
+        ({"rechtsvorm": "test-openbaar-lichaam"}, {0, 2}),
+        ({"rechtsvorm": "onbekend"}, {1, 3}),
+        ({"q": "TR3"}, {3}),
+        ({"q": "Testwaterschap"}, {1, 3}),
+        ({"schaal": "subregionaal"}, {0, 1, 2, 3}),
+        ({"schaal": "regionaal"}, set()),
+    ],
+)
+def test_filters_narrow_the_list(client, wereld, params, verwacht):
+    response = lijst(client, wereld.peildatum, provincie=wereld.provincie.slug, **params)
+    assert response.status_code == 200
+    assert rijen(response) == {wereld.samenwerkingen[i].slug for i in verwacht}
+
+
+def test_gemeente_filter_accepts_slug_and_cbs_code(client, wereld):
+    gemeente = wereld.gemeenten[0]
+    verwacht = {
+        s.slug for s in wereld.samenwerkingen if s.standen.get().deelnames.filter(gemeente=gemeente)
+    }
+    assert verwacht and verwacht != wereld.slugs
+    for waarde in (gemeente.slug, gemeente.cbs_code, gemeente.cbs_code.lower()):
+        assert rijen(lijst(client, wereld.peildatum, gemeente=waarde)) == verwacht
+
+
+def test_regional_divisions_only_on_request(client, wereld):
+    regio = builders.samenwerking(
+        wereld.samenwerkingen[0].taakveld, soort=models.Soort.REGIO_INDELING
+    )
+    factories.stand(regio, wereld.peildatum, wereld.gemeenten[:3])
+    gewoon = rijen(lijst(client, wereld.peildatum, provincie=wereld.provincie.slug))
+    met = rijen(lijst(client, wereld.peildatum, provincie=wereld.provincie.slug, regio="1"))
+    alleen = rijen(lijst(client, wereld.peildatum, soort="regio_indeling"))
+    assert regio.slug not in gewoon
+    assert met == gewoon | {regio.slug}
+    assert regio.slug in alleen and not (alleen & wereld.slugs)
+    html = lijst(client, wereld.peildatum).content.decode()
+    assert 'type="checkbox" name="regio"' in html  # the visible toggle
+
+
+def test_every_link_on_the_list_carries_the_peildatum(client, wereld):
+    html = lijst(client, wereld.peildatum).content.decode()
+    for href in re.findall(r'href="(/[^"]*)"', html):
+        if href.startswith("/static/") or href.startswith("/beheer"):
+            continue
+        assert f"peildatum={wereld.peildatum.code}" in href, href
+
+
+def test_gemeente_profile_groups_partners_and_ranks_them(client, wereld):
+    gemeente = wereld.gemeenten[0]
+    response = client.get(gemeente.get_absolute_url(), {"peildatum": wereld.peildatum.code})
+    assert response.status_code == 200
+    context = response.context
+    eigen = {
+        s.slug for s in wereld.samenwerkingen if s.standen.get().deelnames.filter(gemeente=gemeente)
+    }
+    assert {d.stand.samenwerking.slug for d in context["deelnames"]} == eigen
+    assert context["aantal_samenwerkingen"] == len(eigen)
+    partners = dict(context["partners"])
+    # Every partner count equals the arrangements the two share.
+    for partner, aantal in partners.items():
+        gedeeld = models.Samenwerking.objects.in_stand(
+            wereld.peildatum, deelnames__gemeente=gemeente
+        ).in_stand(wereld.peildatum, deelnames__gemeente=partner)
+        assert aantal == gedeeld.count()
+    aantallen = [a for _, a in context["partners"]]
+    assert aantallen == sorted(aantallen, reverse=True)
+    assert [h.code for h, _ in context["groepen"]] == ["97"]
+    assert set(context["minikaart"]["markeer"]) == {p.cbs_code for p in partners}
+    assert context["minikaart"]["focus"] == gemeente.cbs_code
+
+
+def test_cbs_code_redirects_to_slug_with_peildatum(client, wereld):
+    gemeente = wereld.gemeenten[1]
+    response = client.get(f"/gemeenten/{gemeente.cbs_code}/", {"peildatum": wereld.peildatum.code})
+    assert response.status_code == 302
+    assert response["Location"] == f"/gemeenten/{gemeente.slug}/?peildatum={wereld.peildatum.code}"
+    assert client.get("/gemeenten/GM9999/").status_code == 404
+
+
+def test_former_municipality_links_to_successor(client, wereld):
+    oud = builders.gemeente(
+        wereld.provincie, naam="Test Oud", geldig_tot=datetime.date(2001, 12, 31)
+    )
+    nieuw = wereld.gemeenten[0]
+    models.Herindeling.objects.create(
+        datum=datetime.date(2002, 1, 1),
+        voorganger=oud,
+        opvolger=nieuw,
+        soort=models.Herindeling.Soort.FUSIE,
+        deel=models.Herindeling.Deel.GEHEEL,
+        bron=factories.bron(),
+    )
+    html = client.get(oud.get_absolute_url(), {"peildatum": wereld.peildatum.code}).content.decode()
+    assert "voormalige gemeente" in html
+    assert f'href="/gemeenten/{nieuw.slug}/?peildatum={wereld.peildatum.code}"' in html
+    html = client.get(
+        nieuw.get_absolute_url(), {"peildatum": wereld.peildatum.code}
+    ).content.decode()
+    assert "Ontstaan uit" in html and oud.naam in html
+    lijst_html = client.get("/gemeenten/", {"peildatum": wereld.peildatum.code}).content.decode()
+    sectie = lijst_html.split('id="voormalig"')[1]
+    assert oud.naam in sectie and nieuw.naam in sectie
+
+
+def test_gemeenten_list_counts(client, wereld):
+    response = client.get("/gemeenten/", {"peildatum": wereld.peildatum.code})
+    assert response.status_code == 200
+    provincies = dict(response.context["provincies"])
+    eigen = {g.pk: g.aantal for g in provincies[wereld.provincie]}
+    for gemeente in wereld.gemeenten:
+        verwacht = models.Samenwerking.objects.in_stand(
+            wereld.peildatum, deelnames__gemeente=gemeente
+        ).count()
+        assert eigen[gemeente.pk] == verwacht
+
+
+def test_samenwerking_page_shows_participants_history_and_map(client, wereld):
+    sw = wereld.samenwerkingen[1]
+    response = client.get(sw.get_absolute_url(), {"peildatum": wereld.peildatum.code})
+    assert response.status_code == 200
+    html = response.content.decode()
+    stand = sw.standen.get()
+    for deelname in stand.deelnames.all():
+        assert deelname.deelnemer.naam in html
+    assert "Testwaterschap" in html
+    assert set(response.context["minikaart"]["markeer"]) == {
+        d.gemeente.cbs_code for d in stand.deelnames.filter(gemeente__isnull=False)
+    }
+    assert "Testtaak twee" in html and "Testtaak een" in html  # primary and secondary theme
+
+
+def test_zoeken_finds_and_redirects_on_single_exact_hit(client, wereld):
+    gemeente = wereld.gemeenten[2]
+    response = client.get("/zoeken/", {"q": gemeente.cbs_code, "peildatum": wereld.peildatum.code})
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/gemeenten/{gemeente.slug}/")
+    response = client.get("/zoeken/", {"q": "Testregeling", "peildatum": wereld.peildatum.code})
+    assert response.status_code == 200
+    assert {s.slug for s in response.context["samenwerkingen"]} >= wereld.slugs
+    sw = wereld.samenwerkingen[0]
+    response = client.get("/zoeken/", {"q": sw.naam.upper()})
+    assert response.status_code == 302 and sw.slug in response["Location"]
+
+
+def test_over_page_has_the_2013_note(client):
+    html = client.get("/over/").content.decode()
+    assert "67 gemeenten" in html and "62 gemeenten" in html and "Kop van Noord-Holland" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"peildatum": "1999"},
+        {"peildatum": "2016-01-01"},
+        {"peildatum": "'; DROP TABLE gemeenten_gemeente; --"},
+        {"gemeente": "GM0000"},
+        {"gemeente": "<script>alert(1)</script>"},
+        {"taakveld": "99.99"},
+        {"taakveld": "1 OR 1=1"},
+        {"rechtsvorm": "x"},
+        {"schaal": "enorm"},
+        {"soort": "%"},
+        {"provincie": "PV99"},
+        {"page": "99999"},
+        {"page": "-1"},
+        {"page": "abc"},
+        {"q": "x" * 500},
+        [("gemeente", "a"), ("gemeente", "b")],
+        [("peildatum", "2016"), ("peildatum", "2026")],
+        [("page", "1"), ("page", "2")],
+    ],
+)
+def test_hostile_parameters_give_a_clear_400(client, wereld, params):
+    query = urlencode(params if isinstance(params, list) else list(params.items()))
+    response = client.get(f"/samenwerkingen/?{query}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "<script>alert(1)</script>" not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/gemeenten/", "/samenwerkingen/", "/zoeken/?q=a", "/over/", "/gemeenten.csv"],
+)
+def test_unknown_peildatum_is_400_everywhere(client, url):
+    sep = "&" if "?" in url else "?"
+    response = client.get(f"{url}{sep}peildatum=abc")
+    if url == "/over/":
+        assert response.status_code in (200, 400)
+    else:
+        assert response.status_code == 400
+        assert "Onbekende peildatum" in response.content.decode()
