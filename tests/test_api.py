@@ -1,0 +1,85 @@
+"""The JSON API: same selection as the list, one arrangement with its history, JSON errors."""
+
+import pytest
+
+from gemeenten import models
+
+from . import builders, factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def wereld():
+    return builders.wereld()
+
+
+def test_list_api_matches_the_list_page(client, wereld):
+    params = {"peildatum": wereld.peildatum.code, "provincie": wereld.provincie.slug}
+    pagina = client.get("/samenwerkingen/", params)
+    response = client.get("/api/samenwerkingen.json", params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert data["peildatum"]["code"] == wereld.peildatum.code
+    assert data["aantal"] == len(data["samenwerkingen"]) == pagina.context["paginator"].count
+    assert [s["slug"] for s in data["samenwerkingen"]] == [
+        s.slug for s in pagina.context["samenwerkingen"]
+    ]
+    assert data["filters"] == {"provincie": wereld.provincie.slug}
+
+
+def test_list_api_item_content(client, wereld):
+    sw = wereld.samenwerkingen[1]
+    data = client.get("/api/samenwerkingen.json", {"q": sw.afkorting}).json()
+    (item,) = data["samenwerkingen"]
+    stand = sw.standen.get()
+    assert item["naam"] == sw.naam
+    assert item["taakveld"] == {"code": "97.2", "naam": "Testtaak twee"}
+    assert item["overige_taakvelden"] == [{"code": "97.1", "naam": "Testtaak een"}]
+    assert item["rechtsvorm"] is None
+    assert item["schaal"] == stand.schaal
+    assert item["aantal_deelnemers"] == stand.aantal_deelnemers
+    assert {g["cbs_code"] for g in item["gemeenten"]} == {
+        d.gemeente.cbs_code for d in stand.deelnames.filter(gemeente__isnull=False)
+    }
+    assert [o["naam"] for o in item["overige_deelnemers"]] == ["Testwaterschap"]
+    assert item["url"].endswith(f"/samenwerkingen/{sw.slug}/?peildatum={wereld.peildatum.code}")
+
+
+def test_detail_api_has_history(client, wereld):
+    oud, nieuw = wereld.samenwerkingen[0], wereld.samenwerkingen[1]
+    nieuw.voorgangers.add(oud)
+    models.Versie.objects.create(
+        samenwerking=nieuw, register_id="test-1", titel="Eerste versie", bron=factories.bron()
+    )
+    data = client.get(f"/api/samenwerkingen/{nieuw.slug}.json").json()
+    assert data["voorgangers"] == [{"slug": oud.slug, "naam": oud.naam}]
+    assert data["opvolgers"] == []
+    assert [v["register_id"] for v in data["versies"]] == ["test-1"]
+    assert data["in_peildatum"] is True
+    assert [s["peildatum"]["code"] for s in data["standen"]] == [wereld.peildatum.code]
+    terug = client.get(f"/api/samenwerkingen/{oud.slug}.json").json()
+    assert terug["opvolgers"] == [{"slug": nieuw.slug, "naam": nieuw.naam}]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/samenwerkingen.json?peildatum=1900", 400),
+        ("/api/samenwerkingen.json?gemeente=GM0000", 400),
+        ("/api/samenwerkingen.json?schaal=x&schaal=y", 400),
+        ("/api/samenwerkingen.json?taakveld=%27%20OR%201%3D1", 400),
+        ("/api/samenwerkingen/test-bestaat-niet.json", 404),
+    ],
+)
+def test_api_errors_are_json(client, wereld, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["fout"]
+
+
+def test_api_field_errors_name_the_parameter(client, wereld):
+    data = client.get("/api/samenwerkingen.json?gemeente=GM0000").json()
+    assert list(data["velden"]) == ["gemeente"]
