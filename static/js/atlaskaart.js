@@ -176,7 +176,13 @@
       } else if (markeer.has(code)) {
         vulling = KLEUR.markeer;
       }
-      return { color: KLEUR.grens, weight: 1, fillColor: vulling, fillOpacity: 0.85 };
+      return {
+        className: "gemeentevlak",
+        color: KLEUR.grens,
+        weight: 1,
+        fillColor: vulling,
+        fillOpacity: 0.85,
+      };
     }
 
     const laag = L.geoJSON(data, {
@@ -185,22 +191,29 @@
         pad.bindTooltip(feature.properties.naam, { sticky: true });
         pad.bindPopup(() => miniPopup(feature.properties, intensiteit));
       },
-    }).addTo(kaart);
-    laag.eachLayer((pad) => pad.getElement() && pad.getElement().classList.add("gemeentevlak"));
+    });
 
-    const zoomNaar = L.featureGroup();
+    const gemarkeerd = L.latLngBounds([]);
+    let focus = null;
     laag.eachLayer((pad) => {
       const code = pad.feature.properties.cbs_code;
       if (code === config.focus || markeer.has(code)) {
-        zoomNaar.addLayer(pad);
-        if (code === config.focus) {
-          pad.bringToFront();
-        }
+        gemarkeerd.extend(pad.getBounds());
+      }
+      if (code === config.focus) {
+        focus = pad;
       }
     });
-    const grenzen = zoomNaar.getLayers().length ? zoomNaar.getBounds() : laag.getBounds();
+    const grenzen = gemarkeerd.isValid() ? gemarkeerd : laag.getBounds();
     if (grenzen.isValid()) {
-      kaart.fitBounds(grenzen, { padding: [12, 12] });
+      kaart.fitBounds(grenzen, { padding: [12, 12], maxZoom: 10 });
+    } else {
+      kaart.setView([53.0, 6.3], 7);
+    }
+    // Layers get their SVG elements once the map has a view.
+    laag.addTo(kaart);
+    if (focus) {
+      focus.bringToFront();
     }
 
     if (intensiteit) {

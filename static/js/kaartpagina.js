@@ -436,7 +436,7 @@
         const eigenschappen = treffer.pad.feature.properties;
         gezocht = eigenschappen.cbs_code;
         teken();
-        kaart.fitBounds(treffer.pad.getBounds(), { padding: [30, 30], maxZoom: 10 });
+        kaart.fitBounds(treffer.pad.getBounds(), { padding: [30, 30], maxZoom: 13 });
         treffer.pad.openPopup(treffer.pad.getBounds().getCenter());
         zoekmelding.textContent = "Gevonden: gemeente " + eigenschappen.naam + ".";
         element.dataset.gezocht = gezocht;
@@ -458,12 +458,20 @@
     element.replaceChildren();
     kaart = A.maakKaart(element, config.tegels, {});
     laag = L.geoJSON(data, {
+      style: { className: "gemeentevlak" },
       onEachFeature: (feature, pad) => {
         lagen.set(feature.properties.cbs_code, pad);
         pad.bindPopup(popup, { maxWidth: 320 });
         pad.bindTooltip(tooltip, { sticky: true });
       },
-    }).addTo(kaart);
+    });
+    // The map needs a view before its layers get SVG elements.
+    if (laag.getBounds().isValid()) {
+      kaart.fitBounds(laag.getBounds(), { padding: [10, 10] });
+    } else {
+      kaart.setView([53.0, 6.3], 7);
+    }
+    laag.addTo(kaart);
     lagen.forEach((pad, code) => {
       const pad_element = pad.getElement();
       if (pad_element) {
@@ -478,7 +486,6 @@
       return legendaDoos;
     };
     legenda.addTo(kaart);
-    kaart.fitBounds(laag.getBounds(), { padding: [10, 10] });
     teken();
     zoomNaarSamenwerking();
     koppelForm();

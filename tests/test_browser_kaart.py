@@ -1,0 +1,236 @@
+"""The map in a real Chromium: polygons per snapshot, theme colouring, popups, search.
+
+The real snapshots (fixtures/) are checked when they are loaded; a small committed test world
+(peildatum t2026, boundary year 1999, municipalities that existed only around 2001, so no real
+page sees them) gives known squares to click on. The map runs without basemap tiles.
+"""
+
+import datetime
+import json
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from gemeenten import models
+from tests import kaartdata
+
+pytestmark = pytest.mark.browser
+
+# Municipalities with a boundary per snapshot in the curated dataset (CBS).
+ECHTE_AANTALLEN = {"2016": 59, "2026": 40}
+WACHT = 15
+
+
+@pytest.fixture(scope="module")
+def wereld(django_db_setup, django_db_blocker):
+    """A committed test world, removed again after this module."""
+    with django_db_blocker.unblock():
+        eerste_bron = models.Bron.objects.order_by("-pk").values_list("pk", flat=True).first()
+        w = kaartdata.wereld(aantal_gemeenten=0, provincie_code="PV98")
+        for i in range(6):
+            w.gemeenten.append(
+                kaartdata.gemeente_met_grens(
+                    w.provincie,
+                    6.0 + i * 0.3,
+                    53.0,
+                    naam=f"Testkaartgemeente {chr(65 + i)}",
+                    geldig_van=datetime.date(2000, 1, 1),
+                    geldig_tot=datetime.date(2002, 12, 31),
+                )
+            )
+        a, b, c, d, e, f = w.gemeenten
+        t1, t2 = kaartdata.taakveld("91.1"), kaartdata.taakveld("92.1")
+        pd = w.peildatum
+        w.sw = {
+            "ab": kaartdata.samenwerking(t1, [a, b], pd, "bilateraal", naam="Test Kaart AB"),
+            "abc": kaartdata.samenwerking(
+                t1, [a, b, c], pd, "subregionaal", naam="Test Kaart ABC", afkorting="TKABC"
+            ),
+            "def": kaartdata.samenwerking(t2, [d, e, f], pd, "subregionaal", naam="Test Kaart DEF"),
+        }
+    yield w
+    with django_db_blocker.unblock():
+        models.Samenwerking.objects.filter(pk__in=[s.pk for s in w.sw.values()]).delete()
+        models.Taakveld.objects.filter(code__in=["91.1", "92.1"]).delete()
+        models.Hoofdtaakveld.objects.filter(code__in=["91", "92"]).delete()
+        models.Gemeente.objects.filter(pk__in=[g.pk for g in w.gemeenten]).delete()
+        w.provincie.delete()
+        w.peildatum.delete()
+        models.Bron.objects.filter(pk__gt=eerste_bron or 0).delete()
+
+
+@pytest.fixture
+def zonder_tegels(settings):
+    settings.MAP_TILE_URL = ""
+
+
+@pytest.fixture
+def kaart(browser, live_url, zonder_tegels):
+    """Open the map page with a query string; waits until the map has drawn."""
+    browser.get_log("browser")  # start each test with an empty console
+
+    def open_(query):
+        browser.get(f"{live_url}/kaart/?{query}")
+        wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-geladen") in ("ja", "fout"))
+        assert kaartelement(browser).get_attribute("data-geladen") == "ja"
+        return browser
+
+    yield open_
+    fouten = js_fouten(browser)
+    assert not fouten, fouten
+
+
+def wacht_op(browser, voorwaarde, seconden=WACHT):
+    return WebDriverWait(browser, seconden).until(voorwaarde)
+
+
+def kaartelement(browser):
+    return browser.find_element(By.ID, "kaart")
+
+
+def vlakken(browser):
+    return browser.find_elements(By.CSS_SELECTOR, "#kaart .leaflet-overlay-pane path.gemeentevlak")
+
+
+def vlak(browser, gemeente):
+    return browser.find_element(By.CSS_SELECTOR, f'#kaart path[data-code="{gemeente.cbs_code}"]')
+
+
+def vullingen(browser):
+    return {p.get_attribute("data-code"): p.get_attribute("fill") for p in vlakken(browser)}
+
+
+def js_fouten(browser):
+    """Console errors, except the browser asking for a favicon the site does not have."""
+    return [
+        regel
+        for regel in browser.get_log("browser")
+        if regel["level"] == "SEVERE" and "/favicon.ico" not in regel["message"]
+    ]
+
+
+def zoom(browser):
+    return browser.execute_script("return window.Atlaskaart.pagina.kaart.getZoom();")
+
+
+def test_the_map_draws_one_polygon_per_municipality_of_each_snapshot(kaart, wereld):
+    for peildatum in models.Peildatum.objects.all():
+        browser = kaart(f"peildatum={peildatum.code}")
+        verwacht = models.GemeenteGrens.objects.voor_kaart(peildatum).count()
+        assert len(vlakken(browser)) == verwacht, peildatum.code
+        if peildatum.code in ECHTE_AANTALLEN:
+            assert verwacht == ECHTE_AANTALLEN[peildatum.code]
+        if peildatum == wereld.peildatum:
+            assert verwacht == 6
+            codes = {p.get_attribute("data-code") for p in vlakken(browser)}
+            assert codes == {g.cbs_code for g in wereld.gemeenten}
+
+
+def test_choosing_a_theme_recolours_the_map_and_updates_table_and_url(kaart, wereld):
+    a, b, c, d, e, f = wereld.gemeenten
+    browser = kaart(f"peildatum={wereld.peildatum.code}")
+    assert kaartelement(browser).get_attribute("data-weergave") == "intensiteit"
+    voor = vullingen(browser)
+
+    Select(browser.find_element(By.ID, "keuze-taakveld")).select_by_value("91")
+    wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-weergave") == "lapjes")
+    na = vullingen(browser)
+
+    assert na != voor
+    # A and B are in two arrangements of theme 91: striped, not one colour hiding the other.
+    assert na[a.cbs_code].startswith("url(#streep-")
+    assert na[b.cbs_code] == na[a.cbs_code]
+    # C only in "ABC" (the second arrangement of the selection: palette colour 1).
+    assert (
+        na[c.cbs_code]
+        == json.loads(browser.find_element(By.ID, "kaart-config").get_attribute("textContent"))[
+            "palet"
+        ][1]
+    )
+    # D, E, F have nothing in theme 91.
+    assert len({na[d.cbs_code], na[e.cbs_code], na[f.cbs_code]}) == 1
+    assert na[d.cbs_code] != na[c.cbs_code]
+    assert "taakveld=91" in browser.current_url
+    wacht_op(browser, lambda b: "thema 91" in b.find_element(By.ID, "kaart-tabel-titel").text)
+    tabel = browser.find_element(By.ID, "kaart-tabel").text
+    assert "Test Kaart ABC" in tabel and "Test Kaart DEF" not in tabel
+
+    # The URL is the state: opening it again gives the same picture.
+    browser = kaart(browser.current_url.split("?", 1)[1])
+    assert vullingen(browser) == na
+
+
+def test_clicking_a_municipality_opens_its_popup(kaart, wereld):
+    a = wereld.gemeenten[0]
+    browser = kaart(f"peildatum={wereld.peildatum.code}&taakveld=91")
+    ActionChains(browser).move_to_element(vlak(browser, a)).click().perform()
+    popup = wacht_op(browser, lambda b: b.find_element(By.CSS_SELECTOR, ".leaflet-popup-content"))
+    wacht_op(browser, lambda b: a.naam in popup.text)
+    links = {
+        link.text: link.get_attribute("href") for link in popup.find_elements(By.TAG_NAME, "a")
+    }
+    assert links[f"Profiel van {a.naam}"].endswith(
+        f"/gemeenten/{a.slug}/?peildatum={wereld.peildatum.code}"
+    )
+    lijst = links[f"Deze samenwerkingen van {a.naam} als lijst"]
+    assert f"gemeente={a.slug}" in lijst and "taakveld=91" in lijst
+    assert "Test Kaart AB" in popup.text and "Test Kaart ABC" in popup.text
+    assert "2 in thema" in popup.text
+
+
+def test_map_search_zooms_to_a_municipality_and_highlights_an_arrangement(kaart, wereld):
+    c = wereld.gemeenten[2]
+    browser = kaart(f"peildatum={wereld.peildatum.code}")
+    voor = zoom(browser)
+    veld = browser.find_element(By.ID, "kaart-zoekterm")
+    veld.send_keys(c.naam.lower())
+    veld.submit()
+    wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-gezocht") == c.cbs_code)
+    wacht_op(browser, lambda b: zoom(b) > voor)
+    binnen = browser.execute_script(
+        "const p = window.Atlaskaart.pagina;"
+        "return p.kaart.getBounds().contains(p.lagen.get(arguments[0]).getBounds().getCenter());",
+        c.cbs_code,
+    )
+    assert binnen
+    assert c.naam in browser.find_element(By.ID, "kaart-zoekmelding").text
+    assert c.naam in browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text
+
+    veld.clear()
+    veld.send_keys("tkabc")
+    veld.submit()
+    wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-weergave") == "samenwerking")
+    assert f"samenwerking={wereld.sw['abc'].slug}" in browser.current_url
+    vulling = vullingen(browser)
+    a, b, c, d, e, f = wereld.gemeenten
+    assert vulling[a.cbs_code] == vulling[b.cbs_code] == vulling[c.cbs_code]
+    assert vulling[d.cbs_code] != vulling[a.cbs_code]
+
+    veld.clear()
+    veld.send_keys("bestaat nergens")
+    veld.submit()
+    wacht_op(browser, lambda b: "Geen gemeente" in b.find_element(By.ID, "kaart-zoekmelding").text)
+
+
+def test_mini_map_on_the_home_page(browser, live_url, zonder_tegels):
+    browser.get_log("browser")
+    browser.get(f"{live_url}/")
+    minikaarten = browser.find_elements(By.CSS_SELECTOR, ".minikaart")
+    if not models.Peildatum.objects.exists() or not minikaarten:
+        pytest.skip("no data or the home page has no mini-map")
+    wacht_op(browser, lambda b: minikaarten[0].get_attribute("data-geladen") == "ja")
+    laatste = models.Peildatum.objects.laatste()
+    paden = minikaarten[0].find_elements(By.CSS_SELECTOR, "path.gemeentevlak")
+    assert len(paden) == models.GemeenteGrens.objects.voor_kaart(laatste).count()
+    assert not js_fouten(browser)
+
+
+def test_bad_parameters_still_show_a_working_map(kaart, wereld):
+    browser = kaart(f"peildatum={wereld.peildatum.code}&taakveld=bestaat-niet")
+    assert "Onbekend thema" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert len(vlakken(browser)) == 6
+    # The page itself answered 400, which Chromium logs as a failed resource; nothing else.
+    overig = js_fouten(browser)
+    assert all(r["source"] == "network" and "400" in r["message"] for r in overig), overig
