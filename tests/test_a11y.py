@@ -1,0 +1,116 @@
+"""Accessibility audit: axe-core (npm package, pinned in package-lock.json) in real Chromium.
+
+Every HTML page type (discovered from the URLconf) for every snapshot, plus the 404 page,
+must have no serious or critical axe violations. All violations, of any impact, are written
+to artifacts/a11y.json for the record. `make test` installs axe-core first (`npm ci`).
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.support.ui import WebDriverWait
+
+from gemeenten.models import Peildatum
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+REPORT = ROOT / "artifacts" / "a11y.json"
+BLOCKING = {"serious", "critical"}
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]})
+  .then(result => done({violations: result.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 200)}))
+  }))}))
+  .catch(error => done({error: String(error)}));
+"""
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE.exists():
+        message = f"{AXE.relative_to(ROOT)} is missing: run `npm ci` (make test does)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text()
+
+
+def html_pages():
+    """Every route that is not a download (CSV, JSON, GeoJSON), for every snapshot."""
+    from tests.test_security import public_routes
+
+    pages = [
+        url
+        for _, url in public_routes()
+        if not url.rstrip("/").endswith((".csv", ".json", ".geojson"))
+    ]
+    codes = list(
+        Peildatum.objects.exclude(code__startswith="t")
+        .order_by("datum")
+        .values_list("code", flat=True)
+    )
+    urls = [f"{url}?peildatum={code}" for url in pages for code in codes] or pages
+    return urls + ["/test-bestaat-niet/"]
+
+
+def audit(browser, url, axe_source):
+    browser.get(url)
+    WebDriverWait(browser, 10).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+    )
+    # Let the map (if any) draw its polygons before the audit.
+    WebDriverWait(browser, 10).until(
+        lambda b: b.execute_script(
+            "const m = document.querySelector('.leaflet-container');"
+            "return !m || m.querySelector('path, .leaflet-marker-icon') !== null"
+            " || document.querySelector('[data-kaart-fout]') !== null;"
+        )
+    )
+    browser.execute_script(axe_source)
+    browser.set_script_timeout(60)
+    result = browser.execute_async_script(RUN_AXE)
+    assert "error" not in result, (url, result.get("error"))
+    return result["violations"]
+
+
+def test_no_serious_or_critical_axe_violations(browser, live_url, axe_source):
+    report = {}
+    blocking = []
+    for path in html_pages():
+        violations = audit(browser, live_url + path, axe_source)
+        report[path] = violations
+        for violation in violations:
+            if violation["impact"] in BLOCKING:
+                for node in violation["nodes"]:
+                    blocking.append(
+                        f"{path}: {violation['id']} ({violation['impact']}: {violation['help']})"
+                        f" at {node['target']}: {node['html']}"
+                    )
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(
+        "\naxe: "
+        + ", ".join(f"{path} {len(v)}" for path, v in report.items())
+        + f" — {len(blocking)} serious/critical"
+    )
+    assert not blocking, "\n".join(blocking)
+
+
+def test_the_audit_can_fail(browser, live_url, axe_source):
+    """A page with known violations (an image without alt, an unlabelled input) is caught."""
+    browser.get(live_url + "/test-bestaat-niet/")
+    browser.execute_script(
+        "document.querySelector('main, body').insertAdjacentHTML('beforeend',"
+        ' \'<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text">\');'
+    )
+    browser.execute_script(axe_source)
+    result = browser.execute_async_script(RUN_AXE)
+    found = {v["id"] for v in result["violations"] if v["impact"] in BLOCKING}
+    assert {"image-alt", "label"} <= found, found
