@@ -1,0 +1,31 @@
+"""Importers, one module per source, on the small base in `base`.
+
+`IMPORTERS` is the dependency order `build_dataset` runs them in.
+"""
+
+import datetime
+
+from ..models import Peildatum
+
+PEILDATA = [
+    # code, datum, naam, grensjaar (the boundary division its map uses)
+    ("2016", datetime.date(2016, 1, 1), "1 januari 2016", 2016),
+    ("2026", datetime.date(2026, 5, 16), "16 mei 2026", 2022),
+]
+
+
+def maak_peildata():
+    for code, datum, naam, grensjaar in PEILDATA:
+        Peildatum.objects.update_or_create(
+            code=code, defaults=dict(datum=datum, naam=naam, grensjaar=grensjaar)
+        )
+
+
+def importers():
+    """The importer classes in dependency order (imported late: they import models)."""
+    from .cbs import CbsRegisterImporter
+    from .gr_register import GrRegisterImporter
+    from .grenzen import GrenzenImporter
+    from .taxonomie import TaxonomieImporter
+
+    return [CbsRegisterImporter, GrenzenImporter, TaxonomieImporter, GrRegisterImporter]

@@ -1,0 +1,115 @@
+"""The curation tables in fixtures/curation/: reviewable decisions, kept as data.
+
+- organisaties.csv: participants that are not northern municipalities and need a decision
+  (the province of a municipality outside the north, organisations named only in OpenGR).
+- deelnemers.csv: source names of participants → CBS code or organisation slug.
+- samenwerkingen.csv: arrangements that no register record describes (OpenGR-only,
+  Regioatlas divisions), with their kind and, only when the name states it, legal form.
+- aliassen.csv: source names of arrangements (OpenGR, Regioatlas) → the canonical arrangement.
+- beleidsterreinen.csv: TOOI policy area → BBV taakveld.
+- themas.csv: primary (and secondary) taakveld per arrangement where the register's policy
+  areas do not decide it, with the basis of the choice.
+"""
+
+import datetime
+
+from ..models import Organisatie
+
+CURATIE_PEILDATUM = datetime.date(2026, 5, 16)
+
+
+def curatie_bron(importer):
+    return importer.bron(
+        "curatie",
+        naam="Curatie Samenwerkingsatlas Noord",
+        uitgever="Samenwerkingsatlas Noord",
+        url="",
+        bestand="fixtures/curation/",
+        licentie="CC0",
+        peildatum=CURATIE_PEILDATUM,
+        toelichting="Reviewable curation tables in the repository: aliases, themes, "
+        "organisations. Each row carries its own note.",
+    )
+
+
+class Curatie:
+    """Reads the curation tables once, through an importer (so errors name file and row)."""
+
+    def __init__(self, importer):
+        self.importer = importer
+        self._cache = {}
+
+    def tabel(self, naam, columns, key):
+        if naam not in self._cache:
+            self._cache[naam] = self.importer.read_csv(
+                self.importer.curation / naam, columns, key=key
+            )
+        return self._cache[naam]
+
+    def organisaties(self):
+        return self.tabel(
+            "organisaties.csv",
+            ["slug", "naam", "soort", "land", "provincie_code", "identificatie", "toelichting"],
+            key=["slug"],
+        )
+
+    def deelnemers(self, bron):
+        rows = self.tabel(
+            "deelnemers.csv",
+            ["bron", "naam_in_bron", "gemeente", "organisatie", "toelichting"],
+            key=["bron", "naam_in_bron"],
+        )
+        return {r["naam_in_bron"]: r for r in rows if r["bron"] == bron}
+
+    def samenwerkingen(self):
+        return self.tabel(
+            "samenwerkingen.csv",
+            ["slug", "naam", "soort", "rechtsvorm", "toelichting"],
+            key=["slug"],
+        )
+
+    def aliassen(self, bron):
+        rows = self.tabel(
+            "aliassen.csv",
+            ["bron", "naam_in_bron", "samenwerking", "toelichting"],
+            key=["bron", "naam_in_bron"],
+        )
+        return {r["naam_in_bron"]: r for r in rows if r["bron"] == bron}
+
+    def beleidsterreinen(self):
+        rows = self.tabel("beleidsterreinen.csv", ["tooi", "naam", "taakveld"], key=["tooi"])
+        return {r["tooi"]: r for r in rows}
+
+    def themas(self):
+        rows = self.tabel(
+            "themas.csv", ["samenwerking", "taakveld", "overige", "basis"], key=["samenwerking"]
+        )
+        return {r["samenwerking"]: r for r in rows}
+
+
+def maak_organisaties(importer, curatie, bron):
+    """Create the curated organisations; returns {identificatie: Organisatie} for lookups."""
+    path = importer.curation / "organisaties.csv"
+    soorten = set(Organisatie.Soort.values)
+    out = {}
+    for row in curatie.organisaties():
+        if row["soort"] not in soorten:
+            importer.fout(
+                importer.rel(path), f"line {row['_regel']}", f"unknown soort {row['soort']!r}"
+            )
+            continue
+        org, _ = Organisatie.objects.update_or_create(
+            slug=row["slug"],
+            defaults=dict(
+                naam=row["naam"],
+                soort=row["soort"],
+                land=row["land"] or "NL",
+                provincie_code=row["provincie_code"],
+                identificatie=row["identificatie"],
+                bron=bron,
+            ),
+        )
+        if row["identificatie"]:
+            out[row["identificatie"]] = org
+    importer.stop_bij_fouten()
+    return out

@@ -1,0 +1,387 @@
+"""The GR register (gr-register/gemeenschappelijke-regelingen/*.yaml), snapshot 2026-05-16.
+
+Every register record with `gr_meta` is one version of an arrangement; versions linked through
+previous_version/next_version are one `Samenwerking` with a history of `Versie` rows. An
+arrangement is in scope when any version has a northern municipality among its participants
+(CBS code from the TOOI URI, …/gemeente/gm1966). The version in force on the reference date
+gives the 2026 snapshot: its participants, purpose, legal form and powers.
+"""
+
+import datetime
+import re
+
+import yaml
+from django.utils.text import slugify
+
+from ..models import Gemeente, Organisatie, Peildatum, Rechtsvorm, Samenwerking, Soort, Versie
+from .base import BaseImporter
+from .curatie import Curatie, curatie_bron, maak_organisaties
+from .standen import Themas, gemeenten_per_provincie, schrijf_stand
+
+MAP = "gr-register/gemeenschappelijke-regelingen"
+PEILDATUM = datetime.date(2026, 5, 16)
+TOOI_GEMEENTE = re.compile(r"/tooi/id/gemeente/(gm\d{4})$")
+TOOI = re.compile(r"/tooi/id/(provincie|waterschap|ministerie|so|gemeente)/([a-z]+\d+)$")
+TOOI_SOORT = {
+    "provincie": Organisatie.Soort.PROVINCIE,
+    "waterschap": Organisatie.Soort.WATERSCHAP,
+    "ministerie": Organisatie.Soort.RIJK,
+    "so": Organisatie.Soort.GEMEENSCHAPPELIJKE_REGELING,
+}
+# Participants without a TOOI URI whose name says they are German public bodies.
+DUITS = ("Gemeinde ", "Stadt ", "Samtgemeinde ", "Kreis ", "Landkreis ")
+RECHTSVORM = {
+    "OL": "openbaar_lichaam",
+    "GO": "gemeenschappelijk_orgaan",
+    "BVO": "bedrijfsvoeringsorganisatie",
+    "RZM": "regeling_zonder_meer",
+}
+
+
+def datum(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def titel(record):
+    meta = record.get("gr_meta") or {}
+    names = record.get("names") or [{}]
+    return (meta.get("citeertitel") or names[-1].get("value") or "").strip()
+
+
+def kale_naam(naam):
+    """The name without the leading 'Gemeenschappelijke regeling' and a trailing year."""
+    naam = re.sub(r"\([^)]*\)", "", naam)
+    naam = re.sub(r"^(gemeenschappelijke\s+regeling\s+|regeling\s+)", "", naam, flags=re.I).strip()
+    naam = re.sub(
+        r"^(voor\s+het\s+|voor\s+de\s+|voor\s+|van\s+het\s+|van\s+de\s+)", "", naam, flags=re.I
+    )
+    naam = re.sub(r"\s*-?\s*(19|20)\d\d$", "", naam).strip()
+    return naam or "regeling"
+
+
+def in_werking(record, op=PEILDATUM):
+    meta = record["gr_meta"]
+    start, eind = (
+        datum(meta.get("datum_inwerkingtreding")),
+        datum(meta.get("datum_uitwerkingtreding")),
+    )
+    return start is not None and start <= op and (eind is None or eind > op)
+
+
+class GrRegisterImporter(BaseImporter):
+    naam = "GR-register (organisaties.overheid.nl), stand 2026"
+
+    def run(self):
+        self.bron_register = self.bron(
+            "gr-register-2026",
+            naam="Register gemeenschappelijke regelingen (organisaties.overheid.nl)",
+            uitgever="KOOP / Ministerie van BZK; YAML-conversie anneschuth/polder",
+            url="https://organisaties.overheid.nl/Gemeenschappelijke_regelingen",
+            bestand=MAP,
+            licentie="CC0",
+            peildatum=PEILDATUM,
+            toelichting="Export exportOO.xml, retrieved 2026-05-16; polder commit 82b2d3b.",
+        )
+        self.peildatum = Peildatum.objects.get(code="2026")
+        self.curatie = Curatie(self)
+        self.bron_curatie = curatie_bron(self)
+        self.curated = maak_organisaties(self, self.curatie, self.bron_curatie)
+        self.noord = {g.cbs_code.lower(): g for g in Gemeente.objects.select_related("provincie")}
+        records = self.lees()
+        self.stop_bij_fouten()
+        ketens = self.ketens(records)
+        self.stop_bij_fouten()
+        self.themas = Themas(self.curatie)
+        self.per_provincie = gemeenten_per_provincie(self.peildatum)
+        slugs = {}
+        for keten in ketens:
+            self.schrijf(keten, slugs, records)
+        self.stop_bij_fouten()
+
+    # --- reading ---------------------------------------------------------------------------
+    def lees(self):
+        """{roo_id: (file name, record)} for every record; YAML errors name file and line."""
+        folder = self.source / MAP
+        files = sorted(folder.glob("*.yaml"))
+        if not files:
+            self.fout(MAP, "-", "no *.yaml files")
+        records = {}
+        for path in files:
+            rel = self.rel(path)
+            text = self.read_text(path)
+            try:
+                record = yaml.load(text, Loader=yaml.CSafeLoader)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f"line {mark.line + 1}" if mark else "-"
+                self.fout(rel, where, f"YAML syntax error ({getattr(exc, 'problem', exc)})")
+                continue
+            if not isinstance(record, dict):
+                self.fout(rel, "-", "not a register record (no mapping at top level)")
+                continue
+            roo_id = str((record.get("identifiers") or {}).get("roo_id") or "")
+            if not roo_id:
+                self.fout(rel, "record", "no identifiers.roo_id")
+                continue
+            if roo_id in records:
+                self.fout(rel, f"roo_id {roo_id}", f"duplicate record (also {records[roo_id][0]})")
+                continue
+            records[roo_id] = (rel, record)
+            if "gr_meta" in record:
+                self.verslag.gelezen += 1
+        return records
+
+    def noordelijk(self, record):
+        for p in record["gr_meta"].get("deelnemende_organisaties") or []:
+            m = TOOI_GEMEENTE.search(p.get("tooi") or "")
+            if m and m.group(1) in self.noord:
+                return True
+        return False
+
+    def ketens(self, records):
+        """The version chains that have a northern participant in any version, oldest first."""
+        versies = {r: rec for r, (_, rec) in records.items() if "gr_meta" in rec}
+        parent = {r: r for r in versies}
+
+        def root(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for roo_id, rec in versies.items():
+            for key in ("previous_version", "next_version"):
+                link = rec["gr_meta"].get(key)
+                if not link:
+                    continue
+                other = str(link.get("roo_id") or "")
+                if other not in versies:
+                    self.fout(
+                        records[roo_id][0], f"roo_id {roo_id}", f"{key} {other} not in the register"
+                    )
+                    continue
+                parent[root(roo_id)] = root(other)
+        groups = {}
+        for roo_id in versies:
+            groups.setdefault(root(roo_id), []).append(roo_id)
+        out = []
+        for members in groups.values():
+            recs = [versies[r] for r in members]
+            if not any(self.noordelijk(r) for r in recs):
+                self.verslag.buiten_bereik.append(
+                    (
+                        ", ".join(sorted(records[r][0] for r in members)),
+                        "no northern municipality among the participants",
+                    )
+                )
+                continue
+            for r in recs:
+                try:
+                    datum(r["gr_meta"].get("datum_inwerkingtreding"))
+                    datum(r["gr_meta"].get("datum_uitwerkingtreding"))
+                except ValueError:
+                    self.fout(
+                        records[str(r["identifiers"]["roo_id"])][0], "gr_meta", "invalid date"
+                    )
+            recs.sort(
+                key=lambda r: (
+                    str(r["gr_meta"].get("datum_inwerkingtreding") or ""),
+                    str(r["identifiers"]["roo_id"]),
+                )
+            )
+            out.append(recs)
+        # Bodies a GR set up (hoort_bij_gemeenschappelijke_regeling) give contact details.
+        self.organen = {}
+        for _, rec in records.values():
+            link = rec.get("hoort_bij_gemeenschappelijke_regeling")
+            if link and link.get("roo_id"):
+                self.organen.setdefault(str(link["roo_id"]), rec)
+        out.sort(key=lambda recs: str(recs[0]["identifiers"]["roo_id"]))
+        return out
+
+    # --- writing ---------------------------------------------------------------------------
+    def schrijf(self, keten, slugs, records):
+        huidig = [r for r in keten if in_werking(r)]
+        if len(huidig) > 1:
+            rel = records[str(huidig[0]["identifiers"]["roo_id"])][0]
+            self.fout(rel, "gr_meta", "two versions of one chain in force on the reference date")
+            return
+        leidend = huidig[0] if huidig else keten[-1]
+        roo_id = str(leidend["identifiers"]["roo_id"])
+        rel = records[roo_id][0]
+        meta = leidend["gr_meta"]
+        naam = titel(leidend)
+        slug = slugify(kale_naam(naam))[:140]
+        if slug in slugs:
+            slug = f"{slug}-{roo_id}"
+        slugs[slug] = roo_id
+        try:
+            taakveld, overige, basis = self.themas.bepaal(slug, leidend.get("policy_areas"))
+        except LookupError as exc:
+            self.verslag.onopgelost.append((rel, str(exc)))
+            self.fout(rel, f"roo_id {roo_id}", str(exc))
+            return
+        vorm = (meta.get("samenwerkingsvorm") or {}).get("afkorting")
+        rechtsvorm_code = RECHTSVORM.get(vorm)
+        soort = Soort.GEMEENSCHAPPELIJKE_REGELING
+        if (
+            "centrumregeling" in naam.lower().replace(" ", "")
+            or "centrumgemeenteregeling" in naam.lower().replace(" ", "")
+            or "centrumgemeente regeling" in naam.lower()
+        ):
+            soort = Soort.CENTRUMREGELING
+            if vorm == "RZM":
+                rechtsvorm_code = "centrumregeling"
+        elif "werkorganisatie" in naam.lower():
+            soort = Soort.WERKORGANISATIE
+        rechtsvorm = (
+            Rechtsvorm.objects.filter(code=rechtsvorm_code).first() if rechtsvorm_code else None
+        )
+        if vorm and rechtsvorm is None:
+            self.fout(rel, f"roo_id {roo_id}", f"unknown samenwerkingsvorm {vorm!r}")
+            return
+        contact = self.contact(keten)
+        eind = None if huidig else datum(keten[-1]["gr_meta"].get("datum_uitwerkingtreding"))
+        samenwerking, _ = Samenwerking.objects.update_or_create(
+            slug=slug,
+            defaults=dict(
+                naam=naam,
+                afkorting="",
+                soort=soort,
+                rechtsvorm=rechtsvorm,
+                doel=(meta.get("doel") or "").strip(),
+                taakveld=taakveld,
+                taakveld_basis=basis[:200],
+                bevoegdheden=sorted(meta.get("bevoegdheidsverkrijgingen") or []),
+                start=datum(keten[0]["gr_meta"].get("datum_inwerkingtreding")),
+                eind=eind,
+                zetel=contact.get("zetel", ""),
+                adres=contact.get("adres", ""),
+                website=contact.get("website", ""),
+                register_id=roo_id,
+                documenten=list(meta.get("instellingsbesluiten") or []),
+                bron=self.bron_register,
+            ),
+        )
+        samenwerking.overige_taakvelden.set(overige)
+        vorige = None
+        for rec in keten:
+            rid = str(rec["identifiers"]["roo_id"])
+            url = ((rec.get("sources") or [{}])[0] or {}).get("url") or ""
+            versie, _ = Versie.objects.update_or_create(
+                register_id=rid,
+                defaults=dict(
+                    samenwerking=samenwerking,
+                    titel=titel(rec)[:300],
+                    in_werking=datum(rec["gr_meta"].get("datum_inwerkingtreding")),
+                    buiten_werking=datum(rec["gr_meta"].get("datum_uitwerkingtreding")),
+                    url=url,
+                    vorige=vorige,
+                    bron=self.bron_register,
+                ),
+            )
+            vorige = versie
+        self.verslag.geimporteerd += len(keten)
+        if not huidig:
+            self.verslag.opmerkingen.append(
+                f"{slug}: no version in force on {PEILDATUM} (ended {eind}); history only"
+            )
+            return
+        deelnames = []
+        bronhouder = (meta.get("bronhouder") or {}).get("roo_id")
+        for i, p in enumerate(meta.get("deelnemende_organisaties") or [], start=1):
+            obj = self.deelnemer(p, rel, f"roo_id {roo_id}, participant {i}")
+            if obj is None:
+                continue
+            deelnames.append(
+                dict(
+                    deelnemer=obj,
+                    naam_in_bron=p.get("naam", ""),
+                    rol="bronhouder"
+                    if bronhouder and str(p.get("roo_id")) == str(bronhouder)
+                    else "deelnemer",
+                    toegetreden_op=datum(p.get("toetredings_datum")),
+                )
+            )
+        schrijf_stand(
+            samenwerking, self.peildatum, naam, self.bron_register, deelnames, self.per_provincie
+        )
+
+    def deelnemer(self, p, rel, where):
+        """A northern Gemeente or an Organisatie for a register participant, or an error."""
+        tooi = p.get("tooi") or ""
+        naam = (p.get("naam") or "").strip()
+        m = TOOI_GEMEENTE.search(tooi)
+        if m and m.group(1) in self.noord:
+            gemeente = self.noord[m.group(1)]
+            if not gemeente.bestaat_op(PEILDATUM):
+                self.verslag.opmerkingen.append(
+                    f"{rel} {where}: {gemeente} ({gemeente.cbs_code}) "
+                    f"no longer existed on {PEILDATUM}"
+                )
+            return gemeente
+        if tooi in self.curated:
+            return self.curated[tooi]
+        m = TOOI.search(tooi)
+        if m and m.group(1) in TOOI_SOORT:
+            soort = TOOI_SOORT[m.group(1)]
+            provincie_code = m.group(2).upper() if soort == Organisatie.Soort.PROVINCIE else ""
+            org, _ = Organisatie.objects.update_or_create(
+                slug=slugify(naam)[:120],
+                defaults=dict(
+                    naam=naam,
+                    soort=soort,
+                    land="NL",
+                    provincie_code=provincie_code,
+                    identificatie=tooi,
+                    bron=self.bron_register,
+                ),
+            )
+            return org
+        if not tooi and naam.startswith(DUITS):
+            org, _ = Organisatie.objects.update_or_create(
+                slug=f"de-{slugify(naam)}"[:120],
+                defaults=dict(
+                    naam=naam,
+                    soort=Organisatie.Soort.BUITENLANDS,
+                    land="DE",
+                    identificatie=f"roo:{p.get('roo_id')}",
+                    bron=self.bron_register,
+                ),
+            )
+            return org
+        reason = (
+            f"unresolved participant {naam!r} ({tooi or 'no TOOI URI'}): "
+            "add it to fixtures/curation/organisaties.csv"
+        )
+        self.verslag.onopgelost.append((f"{rel} {where}", reason))
+        self.fout(rel, where, reason)
+        return None
+
+    def contact(self, keten):
+        """Seat, address and website: from the newest version that has them, else from the
+        body the GR set up."""
+        for rec in reversed(keten):
+            for source in (rec, self.organen.get(str(rec["identifiers"]["roo_id"]))):
+                c = (source or {}).get("contact") or {}
+                if not c:
+                    continue
+                adres = c.get("bezoekadres") or c.get("postadres") or ""
+                zetel = ""
+                for a in c.get("addresses") or []:
+                    if a.get("type") == "Bezoekadres" and a.get("woonplaats"):
+                        zetel = a["woonplaats"]
+                        break
+                website = c.get("website") or ""
+                if not website:
+                    for i in c.get("internet_addresses") or []:
+                        if i.get("url"):
+                            website = i["url"]
+                            break
+                if adres or website:
+                    return {"adres": adres[:300], "zetel": zetel[:200], "website": website[:500]}
+        return {}
