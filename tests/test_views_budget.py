@@ -71,10 +71,15 @@ def test_budget_on_the_real_dataset(client, django_assert_max_num_queries):
     peildata = list(models.Peildatum.objects.exclude(code__startswith="t"))
     if not peildata:
         pytest.skip("the real dataset (fixtures/) is not loaded")
+    gemeten = 0
     for peildatum in peildata:
         gemeente, samenwerking = _drukste(peildatum)
+        if samenwerking is None:
+            continue  # a snapshot without arrangements (yet)
         for url in _urls(peildatum, gemeente, samenwerking):
             _meet(client, url, django_assert_max_num_queries)
+            gemeten += 1
+    assert gemeten
 
 
 def test_budget_with_many_extra_rows(client, django_assert_max_num_queries):
