@@ -22,7 +22,7 @@ from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.template import loader
-from django.utils.cache import parse_etags, patch_cache_control
+from django.utils.cache import parse_etags, patch_cache_control, patch_vary_headers
 
 from .dataset import DATASET_MODELS
 
@@ -131,30 +131,40 @@ class DatasetCacheMiddleware:
         except DatabaseError:
             # Let the view meet the same error and answer 503 (DatabaseUnavailableMiddleware).
             return self.get_response(request)
+        # gzip_page views answer differently to gzip and non-gzip clients: two variants.
+        variant = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
         url = request.get_full_path()
-        digest = hashlib.sha256(f"{version}|{url}".encode()).hexdigest()[:32]
+        digest = hashlib.sha256(f"{version}|{variant}|{url}".encode()).hexdigest()[:32]
         etag = f'"{digest}"'
-        seconds = settings.HTTP_CACHE_SECONDS
+        key = f"page:{digest}"
+        cached = cache.get(key)
 
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             response = HttpResponseNotModified()
             response["ETag"] = etag
-            patch_cache_control(response, public=True, max_age=seconds)
+            if cached is not None:
+                for header in ("Cache-Control", "Vary"):
+                    if cached.has_header(header):
+                        response[header] = cached[header]
+            else:
+                patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_SECONDS)
             return response
-
-        key = f"page:{etag}"
-        response = cache.get(key)
-        if response is not None:
-            return response
+        if cached is not None:
+            return cached
 
         response = self.get_response(request)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not response.has_header("Cache-Control")
-        ):
+        if self.cacheable_response(response):
             response["ETag"] = etag
-            patch_cache_control(response, public=True, max_age=seconds)
-            cache.set(key, response, seconds)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, public=True, max_age=settings.HTTP_CACHE_SECONDS)
+            patch_vary_headers(response, ["Accept-Encoding"])
+            cache.set(key, response, settings.HTTP_CACHE_SECONDS)
         return response
+
+    @staticmethod
+    def cacheable_response(response):
+        """A plain public 200: no cookies, not marked private or uncacheable by the view."""
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        directives = response.get("Cache-Control", "").lower()
+        return not any(word in directives for word in ("private", "no-store", "no-cache"))

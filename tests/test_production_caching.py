@@ -10,6 +10,8 @@ from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.test import override_settings
 from django.urls import path
+from django.utils.cache import patch_cache_control
+from django.views.decorators.gzip import gzip_page
 
 from gemeenten.middleware import compute_dataset_version, forget_dataset_version
 from gemeenten.models import Bron, Peildatum
@@ -32,8 +34,23 @@ def _fout(request):
     return JsonResponse({"fout": "ongeldig"}, status=400)
 
 
+@gzip_page
+def _groot(request):
+    response = HttpResponse("gemeente " * 500, content_type="application/geo+json")
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+def _nooit(request):
+    response = HttpResponse("vertrouwelijk")
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 urlpatterns = [
     path("bronnen/", _bronnen),
+    path("groot/", _groot),
+    path("nooit/", _nooit),
     path("cookie/", _geheim),
     path("fout/", _fout),
 ]
@@ -133,6 +150,31 @@ def test_errors_cookies_posts_and_sessions_are_not_cached(client, settings):
     assert not client.get("/bronnen/").has_header("ETag")
 
 
+@override_settings(**CACHING)
+def test_gzip_and_plain_clients_get_their_own_variant(client):
+    plain = client.get("/groot/")
+    packed = client.get("/groot/", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert packed["Content-Encoding"] == "gzip"
+    assert not plain.has_header("Content-Encoding")
+    assert plain["ETag"] != packed["ETag"]
+    # Served again from the process cache, each client still gets its own encoding.
+    assert not client.get("/groot/").has_header("Content-Encoding")
+    assert client.get("/groot/", HTTP_ACCEPT_ENCODING="gzip")["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in plain["Vary"]
+    # The view's own max-age is kept, on 200 and on 304.
+    assert "max-age=3600" in plain["Cache-Control"]
+    not_modified = client.get("/groot/", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert not_modified.status_code == 304
+    assert "max-age=3600" in not_modified["Cache-Control"]
+
+
+@override_settings(**CACHING)
+def test_a_private_response_is_neither_tagged_nor_cached(client):
+    response = client.get("/nooit/")
+    assert not response.has_header("ETag")
+    assert "no-store" in response["Cache-Control"]
+
+
 @override_settings(**{**CACHING, "HTTP_CACHE_SECONDS": 0})
 def test_caching_is_off_when_the_setting_is_zero(client):
     response = client.get("/bronnen/")
@@ -150,7 +192,8 @@ def test_pages_geojson_and_csv_of_the_site_get_an_etag(client):
         if response.status_code != 200:
             continue
         assert response.has_header("ETag"), (name, url)
-        assert "max-age=300" in response["Cache-Control"], (name, url)
+        assert "max-age=" in response["Cache-Control"], (name, url)
+        assert "public" in response["Cache-Control"], (name, url)
         assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
         checked.append(url)
     kinds = {url.rsplit(".", 1)[-1] if "." in url.rsplit("/", 1)[-1] else "page" for url in checked}
