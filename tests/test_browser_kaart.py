@@ -234,3 +234,21 @@ def test_bad_parameters_still_show_a_working_map(kaart, wereld):
     # The page itself answered 400, which Chromium logs as a failed resource; nothing else.
     overig = js_fouten(browser)
     assert all(r["source"] == "network" and "400" in r["message"] for r in overig), overig
+
+
+def test_the_map_page_fits_a_320_pixel_screen(kaart, wereld):
+    browser = kaart("")  # set the size first, then load again at that width
+    try:
+        browser.set_window_size(320, 800)
+        browser = kaart(f"peildatum={wereld.peildatum.code}&taakveld=91")
+        breedte = browser.execute_script("return document.documentElement.scrollWidth;")
+        scherm = browser.execute_script("return window.innerWidth;")
+        assert breedte <= scherm, (breedte, scherm)
+        assert scherm <= 400, scherm
+        assert len(vlakken(browser)) == 6
+        kaartbreedte = browser.execute_script(
+            "return document.getElementById('kaart').getBoundingClientRect().width;"
+        )
+        assert 0 < kaartbreedte <= scherm
+    finally:
+        browser.set_window_size(1280, 900)

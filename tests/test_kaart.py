@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from gemeenten import models
+from gemeenten.dataset import leeg_dataset
 from gemeenten.kaart import mini_kaart
 from tests import factories, kaartdata
 
@@ -100,6 +101,27 @@ def test_geojson_is_cacheable_and_compressed(client):
     assert "max-age=3600" in response["Cache-Control"]
     assert response["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
+
+
+def test_geojson_answers_304_when_the_browser_has_it(client):
+    wereld = kaartdata.wereld(aantal_gemeenten=2)
+    eerste = client.get(URL, {"peildatum": wereld.peildatum.code})
+    etag = eerste["ETag"]
+    tweede = client.get(URL, {"peildatum": wereld.peildatum.code}, headers={"if-none-match": etag})
+    assert tweede.status_code == 304
+    assert tweede.content == b""
+    # Another snapshot has other content, so another ETag.
+    kaartdata.gemeente_met_grens(wereld.provincie, 8.0, 53.0)
+    derde = client.get(URL, {"peildatum": wereld.peildatum.code}, headers={"if-none-match": etag})
+    assert derde.status_code == 200
+    assert derde["ETag"] != etag
+
+
+def test_without_any_snapshot_the_endpoint_says_so(client):
+    leeg_dataset()  # rolled back after the test
+    response = client.get(URL)
+    assert response.status_code == 404
+    assert "geen gegevens" in json.loads(response.content)["fout"].lower()
 
 
 def test_query_count_does_not_grow_with_the_number_of_municipalities(

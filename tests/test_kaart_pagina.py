@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from gemeenten import kaart, models
+from gemeenten.dataset import leeg_dataset
 from tests import kaartdata
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +231,10 @@ def test_repeated_or_unknown_keys_give_400(client, wereld, query):
     response = client.get(f"{URL}?{query}")
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
+
+
+def test_without_any_snapshot_the_page_says_so(client):
+    leeg_dataset()  # rolled back after the test
+    response = client.get(URL)
+    assert response.status_code == 503
+    assert "nog geen gegevens" in response.content.decode()

@@ -230,7 +230,14 @@
     doos.appendChild(totaal);
 
     const gefilterd = staat.taakveld || staat.schaal || staat.regio;
-    if (gefilterd) {
+    if (beeld.weergave === "samenwerking") {
+      const samenwerking = opSlug.get(staat.samenwerking);
+      const doetMee = samenwerking.gemeenten.indexOf(eigenschappen.cbs_code) >= 0;
+      const regel = document.createElement("p");
+      regel.appendChild(document.createTextNode(doetMee ? "Doet mee aan " : "Doet niet mee aan "));
+      regel.appendChild(A.link(samenwerking.naam, samenwerking.url));
+      doos.appendChild(regel);
+    } else if (gefilterd) {
       const inKeuze = document.createElement("p");
       const thema = staat.taakveld ? " in thema " + (config.themas[staat.taakveld] || staat.taakveld) : "";
       const schaal = staat.schaal ? " op schaal " + (config.schalen[staat.schaal] || staat.schaal) : "";
