@@ -42,6 +42,14 @@ def kies_peildatum(request, peildata=None):
     )
 
 
+def controleer_tekens(request):
+    """Refuse control characters in the query string (PostgreSQL refuses NUL in text)."""
+    for waarden in request.GET.lists():
+        for waarde in waarden[1]:
+            if any(ord(teken) < 32 and teken not in "\t\r\n" for teken in waarde):
+                raise OngeldigeVraag("De vraag bevat ongeldige tekens.")
+
+
 def enkelvoudig(request, namen):
     """Refuse a repeated query parameter (`?gemeente=a&gemeente=b`): which one would count?"""
     for naam in namen:
@@ -64,6 +72,7 @@ class PeildatumMixin:
 
     def dispatch(self, request, *args, **kwargs):
         try:
+            controleer_tekens(request)
             self.peildata = list(Peildatum.objects.all())
             self.peildatum = kies_peildatum(request, self.peildata)
             enkelvoudig(request, self.enkelvoudige_parameters)

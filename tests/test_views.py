@@ -217,6 +217,8 @@ def test_over_page_has_the_2013_note(client):
         {"page": "-1"},
         {"page": "abc"},
         {"q": "x" * 500},
+        {"q": "a\x00b"},
+        {"peildatum": "\x00"},
         [("gemeente", "a"), ("gemeente", "b")],
         [("peildatum", "2016"), ("peildatum", "2026")],
         [("page", "1"), ("page", "2")],
@@ -243,3 +245,8 @@ def test_unknown_peildatum_is_400_everywhere(client, url):
     else:
         assert response.status_code == 400
         assert "Onbekende peildatum" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/zoeken/?q=a%00b", "/api/samenwerkingen.json?q=%00", "/?x=%01"])
+def test_control_characters_are_refused(client, wereld, url):
+    assert client.get(url).status_code == 400

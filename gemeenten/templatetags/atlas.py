@@ -1,7 +1,7 @@
 """Template helpers of the atlas: links that carry the peildatum, labels of choices."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from ..models import Schaal, Soort
 from ..views import met_peildatum
@@ -20,11 +20,7 @@ def pd_url(context, viewname, *args, **query):
 @register.simple_tag(takes_context=True)
 def kaart_url(context, **query):
     """The map page for the current peildatum (and `query`, e.g. a theme)."""
-    try:
-        url = reverse("gemeenten:kaart")
-    except NoReverseMatch:  # the map's route is added by the map module
-        url = "/kaart/"
-    return met_peildatum(url, context.get("peildatum"), **query)
+    return met_peildatum(reverse("gemeenten:kaart"), context.get("peildatum"), **query)
 
 
 @register.filter
