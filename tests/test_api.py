@@ -1,6 +1,9 @@
 """The JSON API: same selection as the list, one arrangement with its history, JSON errors."""
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from gemeenten import models
 
@@ -83,3 +86,21 @@ def test_api_errors_are_json(client, wereld, url, status):
 def test_api_field_errors_name_the_parameter(client, wereld):
     data = client.get("/api/samenwerkingen.json?gemeente=GM0000").json()
     assert list(data["velden"]) == ["gemeente"]
+
+
+def test_openapi_document_matches_the_responses(client, wereld):
+    """docs/openapi.yaml names exactly the fields the API returns."""
+    spec = yaml.safe_load((Path(__file__).parent.parent / "docs" / "openapi.yaml").read_text())
+    schemas = spec["components"]["schemas"]
+    sw = wereld.samenwerkingen[1]
+    lijst = client.get("/api/samenwerkingen.json", {"q": sw.afkorting}).json()
+    (item,) = lijst["samenwerkingen"]
+    assert set(item) == set(schemas["Samenwerking"]["properties"])
+    detail = client.get(f"/api/samenwerkingen/{sw.slug}.json").json()
+    extra = schemas["SamenwerkingDetail"]["allOf"][1]["properties"]
+    assert set(detail) == set(schemas["Samenwerking"]["properties"]) | set(extra)
+    assert set(lijst) == set(
+        spec["paths"]["/api/samenwerkingen.json"]["get"]["responses"]["200"]["content"][
+            "application/json"
+        ]["schema"]["properties"]
+    )
