@@ -229,22 +229,25 @@ class Kaartkeuze(forms.Form):
     weergave = forms.ChoiceField(
         label="Weergave", required=False, choices=[("", "automatisch"), *WEERGAVEN]
     )
-    regio = forms.CharField(label="Ook regio-indelingen", required=False, max_length=10)
+    # Ticked for 1/ja/on/true, anything else is not ticked (as in the list's filter).
+    regio = forms.CharField(label="Ook regio-indelingen", required=False, strip=True)
 
     def __init__(self, data, gegevens):
         super().__init__(data)
         self.fields["taakveld"].choices = [("", "Alle thema's"), *gegevens.thema_keuzes()]
         self.fields["samenwerking"].choices = [("", "geen"), *gegevens.samenwerking_keuzes()]
         self.fields["taakveld"].error_messages["invalid_choice"] = (
-            "Onbekend thema ‘%(value)s’: kies een taakveld (bijvoorbeeld 7.1) of een "
-            "hoofdtaakveld (bijvoorbeeld 7)."
+            "Onbekend thema: kies een taakveld (bijvoorbeeld 7.1) of een hoofdtaakveld "
+            "(bijvoorbeeld 7)."
         )
-        self.fields["schaal"].error_messages["invalid_choice"] = "Onbekende schaal ‘%(value)s’."
+        self.fields["schaal"].error_messages["invalid_choice"] = (
+            "Onbekende schaal: kies er een uit de lijst."
+        )
         self.fields["samenwerking"].error_messages["invalid_choice"] = (
-            "Er is geen samenwerking ‘%(value)s’ op deze peildatum."
+            "Die samenwerking bestaat niet op deze peildatum."
         )
         self.fields["weergave"].error_messages["invalid_choice"] = (
-            "Onbekende weergave ‘%(value)s’: kies intensiteit of lapjes."
+            "Onbekende weergave: kies intensiteit of lapjes."
         )
 
     def clean_regio(self):
@@ -341,7 +344,7 @@ class KaartView(View):
     """/kaart/: the map with its controls, legend and the equivalent table.
 
     `?deel=tabel` returns the table alone: the page's JavaScript fetches it when the map
-    state changes, so the table always comes from the server. Seven queries.
+    state changes, so the table always comes from the server. Six queries.
     """
 
     template_name = "gemeenten/kaart.html"
@@ -354,8 +357,9 @@ class KaartView(View):
                 return self.ongeldig(
                     f"De parameter ‘{naam}’ komt meer dan eens voor; geef hem één keer op."
                 )
+        peildata = list(Peildatum.objects.all())
         try:
-            peildatum = kies_peildatum(request)
+            peildatum = kies_peildatum(request, peildata)
         except OngeldigePeildatum as error:
             return self.ongeldig(str(error))
         if peildatum is None:
@@ -367,7 +371,7 @@ class KaartView(View):
         staat = staat_uit(form)
         context = {
             "peildatum": peildatum,
-            "peildata": Peildatum.objects.all(),
+            "peildata": peildata,
             "form": form,
             "fouten": [fout for fouten in form.errors.values() for fout in fouten],
             "staat": staat,

@@ -144,6 +144,7 @@ def test_query_count_does_not_grow_with_the_number_of_municipalities(
         {"peildatum": "<script>alert(1)</script>"},
         {"peildatum": ["t2026", "t2026"]},
         {"peildatum": "x" * 5000},
+        {"peildatum": "20\x0016"},
     ],
 )
 def test_hostile_peildatum_gives_400_with_a_message(client, params):

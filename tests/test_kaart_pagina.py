@@ -183,7 +183,7 @@ def test_query_budget(client, django_assert_max_num_queries):
             taakvelden[i % 5], w.gemeenten[i % 20 : i % 20 + 4], w.peildatum, "subregionaal"
         )
     for params in ({}, {"taakveld": "93"}, {"schaal": "subregionaal", "deel": "tabel"}):
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(6):
             response = client.get(URL, {"peildatum": w.peildatum.code, **params})
         assert response.status_code == 200
     assert len(config(client.get(URL, {"peildatum": w.peildatum.code}))["samenwerkingen"]) == 40
@@ -208,9 +208,10 @@ def test_without_tile_url_the_map_gets_no_basemap(client, wereld, settings):
         ({"taakveld": "99.99"}, "Onbekend thema"),
         ({"taakveld": "<script>alert(1)</script>"}, "Onbekend thema"),
         ({"schaal": "' OR 1=1 --"}, "Onbekende schaal"),
-        ({"samenwerking": "bestaat-niet"}, "geen samenwerking"),
+        ({"samenwerking": "bestaat-niet"}, "bestaat niet op deze peildatum"),
         ({"weergave": "3d"}, "Onbekende weergave"),
         ({"taakveld": "x" * 10000}, "Onbekend thema"),
+        ({"taakveld": "7\x00"}, "Onbekend thema"),
     ],
 )
 def test_bad_parameters_give_400_with_a_message_and_still_a_map(client, wereld, params, melding):
@@ -220,12 +221,19 @@ def test_bad_parameters_give_400_with_a_message_and_still_a_map(client, wereld, 
     assert melding in html
     assert 'role="alert"' in html
     assert "<script>alert(1)</script>" not in html
+    melding_html = html.split('class="kaart-fouten"')[1].split("</div>")[0]
+    assert "\x00" not in melding_html and "x" * 100 not in melding_html  # input not echoed
     assert "kaart-config" in html  # the valid rest of the state is still shown
 
 
 @pytest.mark.parametrize(
     "query",
-    ["taakveld=91&taakveld=92", "peildatum=t2026&peildatum=t2016", "peildatum=nooit"],
+    [
+        "taakveld=91&taakveld=92",
+        "peildatum=t2026&peildatum=t2016",
+        "peildatum=nooit",
+        "peildatum=20%0016",
+    ],
 )
 def test_repeated_or_unknown_keys_give_400(client, wereld, query):
     response = client.get(f"{URL}?{query}")
@@ -238,3 +246,10 @@ def test_without_any_snapshot_the_page_says_so(client):
     response = client.get(URL)
     assert response.status_code == 503
     assert "nog geen gegevens" in response.content.decode()
+
+
+def test_regio_is_ticked_only_by_a_yes(client, wereld):
+    for waarde, verwacht in (("1", True), ("JA", True), ("nee", False), ("ja" * 500, False)):
+        response = get(client, wereld, regio=waarde)
+        assert response.status_code == 200
+        assert response.context["staat"]["regio"] is verwacht
