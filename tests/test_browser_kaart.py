@@ -252,3 +252,48 @@ def test_the_map_page_fits_a_320_pixel_screen(kaart, wereld):
         assert 0 < kaartbreedte <= scherm
     finally:
         browser.set_window_size(1280, 900)
+
+
+def test_profile_mini_map_marks_the_municipality_and_its_partners(browser, live_url, zonder_tegels):
+    peildatum = models.Peildatum.objects.filter(code="2026").first()
+    if peildatum is None:
+        pytest.skip("the real dataset is not loaded")
+    gemeente = (
+        models.Gemeente.objects.op(peildatum.datum)
+        .filter(grenzen__jaar=peildatum.grensjaar, deelnames__stand__peildatum=peildatum)
+        .distinct()
+        .first()
+    )
+    browser.get_log("browser")
+    browser.get(f"{live_url}/gemeenten/{gemeente.slug}/?peildatum=2026")
+    minikaart = browser.find_element(By.CSS_SELECTOR, ".minikaart")
+    wacht_op(browser, lambda b: minikaart.get_attribute("data-geladen") == "ja")
+    paden = minikaart.find_elements(By.CSS_SELECTOR, "path.gemeentevlak")
+    assert len(paden) == ECHTE_AANTALLEN["2026"]
+    config = json.loads(
+        browser.find_element(By.ID, minikaart.get_attribute("data-config")).get_attribute(
+            "textContent"
+        )
+    )
+    assert config["focus"] == gemeente.cbs_code
+    vulling = {p.get_attribute("data-code"): p.get_attribute("fill") for p in paden}
+    assert vulling[gemeente.cbs_code] == "#0b3d6e"
+    for partner in config["markeer"]:
+        if partner in vulling and partner != gemeente.cbs_code:
+            assert vulling[partner] == "#4f8fc9"
+    anderen = set(vulling) - set(config["markeer"]) - {gemeente.cbs_code}
+    assert all(vulling[code] == "#d9d9d9" for code in anderen)
+    assert not js_fouten(browser)
+
+
+def test_a_configured_tile_layer_is_drawn_with_its_attribution(browser, live_url, wereld, settings):
+    # A local image stands in for the tile server, so the test needs no network.
+    settings.MAP_TILE_URL = live_url + "/static/vendor/leaflet/images/layers.png?{z}/{x}/{y}"
+    settings.MAP_TILE_ATTRIBUTION = "Testtegels van de atlas"
+    browser.get_log("browser")
+    browser.get(f"{live_url}/kaart/?peildatum={wereld.peildatum.code}")
+    wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-geladen") == "ja")
+    wacht_op(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#kaart .leaflet-tile-loaded"))
+    attributie = browser.find_element(By.CSS_SELECTOR, "#kaart .leaflet-control-attribution")
+    assert "Testtegels van de atlas" in attributie.text
+    assert not js_fouten(browser)

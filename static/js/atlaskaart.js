@@ -212,6 +212,11 @@
     }
     // Layers get their SVG elements once the map has a view.
     laag.addTo(kaart);
+    laag.eachLayer((pad) => {
+      if (pad.getElement()) {
+        pad.getElement().setAttribute("data-code", pad.feature.properties.cbs_code);
+      }
+    });
     if (focus) {
       focus.bringToFront();
     }
