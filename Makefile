@@ -96,7 +96,9 @@ test: test-system-deps venv gates $(AXE)
 	$(MAKE) --no-print-directory test-postgis
 
 # --- Production-like serving, fuzzing, benchmark (issue 5) ---------------------------------
-WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+# gthread workers keep connections alive; one process per CPU, threads for waiting on I/O.
+WORKERS ?= $(shell nproc)
+THREADS ?= 8
 SECRET_FILE := .serve-secret-key
 # Production settings; plain http on loopback, so no redirect to https.
 SERVE_ENV := DJANGO_DEBUG=0 \
@@ -114,7 +116,8 @@ collectstatic: venv $(SECRET_FILE)
 .PHONY: serve
 serve: load collectstatic
 	$(SERVE_ENV) $(VENV)/bin/gunicorn samenwerking.wsgi --bind 127.0.0.1:$(PORT) \
-	  --workers $(WORKERS) --access-logfile - --error-logfile -
+	  --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --keep-alive 5 \
+	  --access-logfile - --error-logfile -
 
 FUZZ_EXAMPLES ?= 10000
 .PHONY: fuzz
@@ -126,4 +129,4 @@ APT_BENCH := nginx-light wrk chromium chromium-driver
 .PHONY: bench
 bench: load collectstatic
 	$(call apt_ensure,$(APT_BENCH))
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/run.py --workers $(WORKERS) --threads $(THREADS) $(BENCH_ARGS)
