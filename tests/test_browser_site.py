@@ -6,7 +6,7 @@ Screenshots of the last page of each test land in artifacts/ (git-ignored).
 
 import csv
 import io
-import urllib.request
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -83,7 +83,17 @@ def test_filter_form_narrows_the_list(browser, live_url, peildatum):
     assert met_regio == alle + regio
 
 
-def test_csv_download_parses_and_matches_the_list(browser, live_url, peildatum):
+def wacht_op_download(map_, seconden=10):
+    eind = time.monotonic() + seconden
+    while time.monotonic() < eind:
+        klaar = [p for p in map_.iterdir() if not p.name.endswith(".crdownload")]
+        if klaar:
+            return klaar[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no download in {map_} after {seconden} s")
+
+
+def test_csv_download_parses_and_matches_the_list(browser, live_url, peildatum, tmp_path):
     gemeente = (
         models.Gemeente.objects.op(peildatum.datum)
         .filter(deelnames__stand__peildatum=peildatum)
@@ -96,14 +106,19 @@ def test_csv_download_parses_and_matches_the_list(browser, live_url, peildatum):
     n = aantal(browser)
     assert 0 < n <= 50, "one page, so the table holds the whole selection"
     namen = tabelnamen(browser)
-    link = browser.find_element(By.ID, "csv-link")
-    assert link.get_attribute("download") is not None
-    with urllib.request.urlopen(link.get_attribute("href")) as response:
-        assert response.headers["Content-Type"].startswith("text/csv")
-        verwijzing = response.headers["Content-Disposition"]
-        tekst = response.read().decode("utf-8")
+    # Chromium really downloads the file the link points to.
+    map_ = tmp_path / "downloads"
+    map_.mkdir()
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(map_)}
+    )
+    browser.find_element(By.ID, "csv-link").click()
+    bestand = wacht_op_download(map_)
+    assert bestand.name == (
+        f"samenwerkingen-gemeente-{gemeente.slug}-peildatum-{peildatum.datum.isoformat()}.csv"
+    )
+    tekst = bestand.read_bytes().decode("utf-8")
     assert tekst.startswith("\ufeff")
-    assert peildatum.datum.isoformat() in verwijzing and gemeente.slug in verwijzing
     rijen = list(csv.DictReader(io.StringIO(tekst[1:], newline=""), delimiter=";"))
     assert len(rijen) == n
     assert sorted(r["naam"].lstrip("'") for r in rijen) == sorted(namen)
