@@ -297,3 +297,24 @@ def test_a_configured_tile_layer_is_drawn_with_its_attribution(browser, live_url
     attributie = browser.find_element(By.CSS_SELECTOR, "#kaart .leaflet-control-attribution")
     assert "Testtegels van de atlas" in attributie.text
     assert not js_fouten(browser)
+
+
+def test_map_views_have_no_serious_accessibility_violations(kaart, wereld):
+    """axe-core (see test_a11y.py) on the patchwork, one arrangement and the intensity view."""
+    from tests.test_a11y import AXE, BLOCKING, RUN_AXE
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci)")
+    bron = AXE.read_text()
+    abc = wereld.sw["abc"].slug
+    for query in ("taakveld=91", f"samenwerking={abc}", "taakveld=91&weergave=intensiteit"):
+        browser = kaart(f"peildatum={wereld.peildatum.code}&{query}")
+        browser.execute_script(bron)
+        browser.set_script_timeout(60)
+        resultaat = browser.execute_async_script(RUN_AXE)
+        ernstig = [
+            (v["id"], v["nodes"][0]["html"])
+            for v in resultaat["violations"]
+            if v["impact"] in BLOCKING
+        ]
+        assert not ernstig, (query, ernstig)
