@@ -94,7 +94,7 @@ class GemeentenGeoJSONView(View):
         except OngeldigePeildatum as error:
             return _fout(str(error))
         if peildatum is None:
-            return _fout("Er zijn nog geen gegevens geladen.", status=404)
+            return _fout("Er zijn nog geen gegevens geladen.", status=503)
         inhoud = self.feature_collection(peildatum)
         # The ETag is the content's: a browser that has this snapshot gets a 304, not 1 MB.
         etag = '"' + hashlib.sha256(inhoud.encode()).hexdigest()[:32] + '"'

@@ -120,7 +120,7 @@ def test_geojson_answers_304_when_the_browser_has_it(client):
 def test_without_any_snapshot_the_endpoint_says_so(client):
     leeg_dataset()  # rolled back after the test
     response = client.get(URL)
-    assert response.status_code == 404
+    assert response.status_code == 503
     assert "geen gegevens" in json.loads(response.content)["fout"].lower()
 
 
