@@ -26,6 +26,15 @@ def importers():
     from .cbs import CbsRegisterImporter
     from .gr_register import GrRegisterImporter
     from .grenzen import GrenzenImporter
+    from .opengr import OpenGrImporter
+    from .regioatlas import RegioatlasImporter
     from .taxonomie import TaxonomieImporter
 
-    return [CbsRegisterImporter, GrenzenImporter, TaxonomieImporter, GrRegisterImporter]
+    return [
+        CbsRegisterImporter,
+        GrenzenImporter,
+        TaxonomieImporter,
+        GrRegisterImporter,
+        OpenGrImporter,
+        RegioatlasImporter,
+    ]

@@ -47,15 +47,20 @@ class Verslag:
     bron: str
     gelezen: int = 0
     geimporteerd: int = 0
-    buiten_bereik: list = field(default_factory=list)  # [(where, reason)]
+    buiten_bereik: list = field(default_factory=list)  # [(where, reason[, number of rows])]
     onopgelost: list = field(default_factory=list)  # [(where, reason)]
     opmerkingen: list = field(default_factory=list)  # free text: measurements, repairs
+
+    @property
+    def aantal_buiten_bereik(self):
+        return sum(entry[2] if len(entry) > 2 else 1 for entry in self.buiten_bereik)
 
     def as_dict(self):
         return {
             "bron": self.bron,
             "gelezen": self.gelezen,
             "geimporteerd": self.geimporteerd,
+            "buiten_bereik_aantal": self.aantal_buiten_bereik,
             "buiten_bereik": [list(x) for x in self.buiten_bereik],
             "onopgelost": [list(x) for x in self.onopgelost],
             "opmerkingen": list(self.opmerkingen),

@@ -64,7 +64,7 @@ class Curatie:
     def samenwerkingen(self):
         return self.tabel(
             "samenwerkingen.csv",
-            ["slug", "naam", "soort", "rechtsvorm", "toelichting"],
+            ["slug", "naam", "soort", "rechtsvorm", "eind", "toelichting"],
             key=["slug"],
         )
 

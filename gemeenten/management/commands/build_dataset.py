@@ -58,7 +58,7 @@ class Command(BaseCommand):
                     if verbosity >= 1:
                         self.stdout.write(
                             f"{verslag.bron}: {verslag.gelezen} read, {verslag.geimporteerd} "
-                            f"imported, {len(verslag.buiten_bereik)} out of scope, "
+                            f"imported, {verslag.aantal_buiten_bereik} out of scope, "
                             f"{len(verslag.onopgelost)} unresolved"
                         )
                 if not no_write:
