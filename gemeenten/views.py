@@ -247,6 +247,15 @@ class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
                 "kies een andere peildatum of de gemeente van dat moment."
             )
         context["ongeldige_pagina"] = self.ongeldige_pagina
+        # The map shows a theme and/or scale selection (its other filters do not apply there).
+        if self.filterset.is_valid():
+            data = self.filterset.form.cleaned_data
+            if data.get("taakveld") or data.get("schaal"):
+                context["kaart_selectie"] = {
+                    "taakveld": data.get("taakveld"),
+                    "schaal": data.get("schaal"),
+                    "regio": "1" if data.get("regio") else None,
+                }
         # The selection as a query string for the CSV and JSON twins: same filters, no page.
         selectie = self.request.GET.copy()
         selectie.pop("page", None)

@@ -261,3 +261,13 @@ def test_unknown_peildatum_is_400_everywhere(client, wereld, url):
 @pytest.mark.parametrize("url", ["/zoeken/?q=a%00b", "/api/samenwerkingen.json?q=%00", "/?x=%01"])
 def test_control_characters_are_refused(client, wereld, url):
     assert client.get(url).status_code == 400
+
+
+def test_list_and_arrangement_link_to_the_same_selection_on_the_map(client, wereld):
+    pd = wereld.peildatum.code
+    html = lijst(client, wereld.peildatum, taakveld="97", regio="1").content.decode()
+    assert f'href="/kaart/?peildatum={pd}&amp;taakveld=97&amp;regio=1"' in html
+    sw = wereld.samenwerkingen[0]
+    html = client.get(sw.get_absolute_url(), {"peildatum": pd}).content.decode()
+    assert f'href="/kaart/?peildatum={pd}&amp;samenwerking={sw.slug}"' in html
+    assert client.get(f"/kaart/?peildatum={pd}&samenwerking={sw.slug}").status_code == 200
