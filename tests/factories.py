@@ -13,7 +13,7 @@ _seq = itertools.count(1)
 def bron(**kwargs):
     n = next(_seq)
     defaults = dict(
-        code=f"bron-{n}",
+        code=f"test-bron-{n}",
         naam=f"Bron {n}",
         uitgever="Test",
         licentie="CC0",
@@ -22,14 +22,16 @@ def bron(**kwargs):
     return models.Bron.objects.create(**{**defaults, **kwargs})
 
 
-def peildatum(code="2026", datum=datetime.date(2026, 5, 16), grensjaar=2022, **kwargs):
+def peildatum(code="t2026", datum=datetime.date(2126, 5, 16), grensjaar=2022, **kwargs):
     return models.Peildatum.objects.create(
         code=code, datum=datum, naam=f"stand {datum:%d-%m-%Y}", grensjaar=grensjaar, **kwargs
     )
 
 
-def provincie(code="PV20", naam="Groningen", **kwargs):
-    return models.Provincie.objects.create(code=code, naam=naam, slug=naam.lower(), **kwargs)
+def provincie(code="PV90", naam="Testprovincie", **kwargs):
+    return models.Provincie.objects.create(
+        code=code, naam=naam, slug=f"test-{naam.lower()}", **kwargs
+    )
 
 
 def gemeente(provincie, naam=None, cbs_code=None, **kwargs):
@@ -38,7 +40,7 @@ def gemeente(provincie, naam=None, cbs_code=None, **kwargs):
     defaults = dict(
         cbs_code=cbs_code or f"GM{9000 + n:04d}"[-6:],
         naam=naam,
-        slug=f"{naam.lower().replace(' ', '-')}-{n}",
+        slug=f"test-{naam.lower().replace(' ', '-')}-{n}",
         provincie=provincie,
         bron=kwargs.pop("bron", None) or bron(),
     )
@@ -69,7 +71,7 @@ def samenwerking(taakveld, naam=None, **kwargs):
     n = next(_seq)
     naam = naam or f"Samenwerking {n}"
     defaults = dict(
-        slug=f"samenwerking-{n}",
+        slug=f"test-samenwerking-{n}",
         naam=naam,
         soort=models.Soort.GEMEENSCHAPPELIJKE_REGELING,
         taakveld=taakveld,
