@@ -152,6 +152,9 @@ def test_choosing_a_theme_recolours_the_map_and_updates_table_and_url(kaart, wer
     # D, E, F have nothing in theme 91.
     assert len({na[d.cbs_code], na[e.cbs_code], na[f.cbs_code]}) == 1
     assert na[d.cbs_code] != na[c.cbs_code]
+    # ... and counted: a label "2" on A and on B, none elsewhere.
+    labels = browser.find_elements(By.CSS_SELECTOR, "#kaart .leaflet-tooltip.kaart-aantal")
+    assert sorted(label.text for label in labels) == ["2", "2"]
     assert "taakveld=91" in browser.current_url
     wacht_op(browser, lambda b: "thema 91" in b.find_element(By.ID, "kaart-tabel-titel").text)
     tabel = browser.find_element(By.ID, "kaart-tabel").text

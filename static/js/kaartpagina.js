@@ -34,6 +34,7 @@
   let laag = null;
   const lagen = new Map(); // CBS code -> Leaflet polygon
   let legendaDoos = null;
+  let aantalLabels = null; // count labels on municipalities where arrangements overlap
   let beeld = null; // the current view: {weergave, gekozen, perGemeente, kleuren}
   let gezocht = null; // CBS code of the municipality found by the search box
   let tabelVerzoek = null;
@@ -140,15 +141,51 @@
     return basis;
   }
 
+  /* Where a label goes: the centroid of the largest part of a (multi)polygon, so a label
+     does not land in the Wadden Sea between a municipality's islands. */
+  function labelPunt(pad) {
+    const geometrie = pad.feature.geometry;
+    const delen = geometrie.type === "MultiPolygon" ? geometrie.coordinates : [geometrie.coordinates];
+    let beste = null;
+    let besteOppervlak = 0;
+    for (const deel of delen) {
+      const ring = deel[0];
+      let oppervlak = 0;
+      let x = 0;
+      let y = 0;
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+        const f = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+        oppervlak += f;
+        x += (ring[j][0] + ring[i][0]) * f;
+        y += (ring[j][1] + ring[i][1]) * f;
+      }
+      if (oppervlak !== 0 && Math.abs(oppervlak) > besteOppervlak) {
+        besteOppervlak = Math.abs(oppervlak);
+        beste = L.latLng(y / (3 * oppervlak), x / (3 * oppervlak));
+      }
+    }
+    return beste || pad.getBounds().getCenter();
+  }
+
   function teken() {
     beeld = berekenBeeld();
     const maximum = Math.max(0, ...Array.from(lagen.keys(), (code) => (beeld.perGemeente.get(code) || []).length));
     const klassen = A.intensiteitsKlassen(maximum);
+    aantalLabels.clearLayers();
     lagen.forEach((pad, code) => {
       pad.setStyle(stijlVoor(code, klassen));
-      const meer = (beeld.perGemeente.get(code) || []).length > 1 && beeld.weergave === "lapjes";
+      const aantal = (beeld.perGemeente.get(code) || []).length;
+      const meer = aantal > 1 && beeld.weergave === "lapjes";
       if (meer || code === gezocht) {
         pad.bringToFront();
+      }
+      if (meer) {
+        // Overlap in numbers as well as stripes: how many of these arrangements meet here.
+        aantalLabels.addLayer(
+          L.tooltip({ permanent: true, direction: "center", className: "kaart-aantal", interactive: false })
+            .setLatLng(labelPunt(pad))
+            .setContent(String(aantal))
+        );
       }
     });
     tekenLegenda(klassen);
@@ -165,7 +202,7 @@
     } else if (beeld.weergave === "lapjes") {
       A.vulLegenda(legendaDoos, beeld.gekozen.length + " samenwerkingen", [
         { kleur: PALET[0], tekst: "één samenwerking: haar kleur (zie de tabel)" },
-        { kleur: "#555555", tekst: "meer dan één: gestreept, dikke rand" },
+        { kleur: "#555555", tekst: "meer dan één: gestreept, dikke rand, met het aantal" },
         { kleur: A.KLEUR.grijs, tekst: "geen" },
       ]);
     } else {
@@ -444,7 +481,7 @@
         gezocht = eigenschappen.cbs_code;
         teken();
         kaart.fitBounds(treffer.pad.getBounds(), { padding: [30, 30], maxZoom: 13 });
-        treffer.pad.openPopup(treffer.pad.getBounds().getCenter());
+        treffer.pad.openPopup(labelPunt(treffer.pad));
         zoekmelding.textContent = "Gevonden: gemeente " + eigenschappen.naam + ".";
         element.dataset.gezocht = gezocht;
       } else {
@@ -479,6 +516,7 @@
       kaart.setView([53.0, 6.3], 7);
     }
     laag.addTo(kaart);
+    aantalLabels = L.layerGroup().addTo(kaart);
     lagen.forEach((pad, code) => {
       const pad_element = pad.getElement();
       if (pad_element) {
