@@ -271,3 +271,17 @@ def test_list_and_arrangement_link_to_the_same_selection_on_the_map(client, were
     html = client.get(sw.get_absolute_url(), {"peildatum": pd}).content.decode()
     assert f'href="/kaart/?peildatum={pd}&amp;samenwerking={sw.slug}"' in html
     assert client.get(f"/kaart/?peildatum={pd}&samenwerking={sw.slug}").status_code == 200
+
+
+def test_long_partner_list_folds_after_fifteen(client):
+    w = builders.wereld(
+        aantal_gemeenten=20, aantal_samenwerkingen=1, deelnemers_per_samenwerking=20
+    )
+    gemeente = w.gemeenten[0]
+    html = client.get(gemeente.get_absolute_url(), {"peildatum": w.peildatum.code}).content.decode()
+    zichtbaar, gevouwen = html.split('<details class="meer">')
+    gevouwen = gevouwen.split("</details>")[0]
+    assert "Nog 4 gemeenten" in gevouwen
+    andere = [g for g in w.gemeenten if g != gemeente]
+    assert sum(f">{g.naam}</a>" in gevouwen for g in andere) == 4
+    assert sum(f">{g.naam}</a></th>" in zichtbaar for g in andere) == 15
