@@ -22,7 +22,6 @@ from .models import (
     Gemeente,
     Herindeling,
     Samenwerking,
-    Schaal,
     Soort,
     Stand,
     Versie,
@@ -39,10 +38,6 @@ def met_peildatum(url, peildatum, **query):
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def zonder_regio_indelingen(deelnames):
-    return deelnames.exclude(stand__samenwerking__soort=Soort.REGIO_INDELING)
-
-
 class HomeView(PeildatumMixin, TemplateView):
     template_name = "gemeenten/home.html"
 
@@ -50,9 +45,11 @@ class HomeView(PeildatumMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         peildatum = self.peildatum
         gemeenten = Gemeente.objects.op(peildatum.datum).count()
-        deelnames = zonder_regio_indelingen(
-            Deelname.objects.filter(stand__peildatum=peildatum, gemeente__isnull=False)
-        ).count()
+        deelnames = (
+            Deelname.objects.zonder_regio_indelingen()
+            .filter(stand__peildatum=peildatum, gemeente__isnull=False)
+            .count()
+        )
         in_stand = Samenwerking.objects.in_stand(peildatum)
         context.update(
             aantal_gemeenten=gemeenten,
@@ -81,7 +78,7 @@ def gemeenten_overzicht(peildatum):
     arrangements), and the former and later ones with their predecessors/successors.
     Three queries."""
     datum = peildatum.datum
-    aantallen = zonder_regio_indelingen(Deelname.objects.all()).aantallen_per_gemeente(peildatum)
+    aantallen = Deelname.objects.zonder_regio_indelingen().aantallen_per_gemeente(peildatum)
     opvolgers, voorgangers = defaultdict(list), defaultdict(list)
     for stap in Herindeling.objects.select_related("voorganger", "opvolger"):
         opvolgers[stap.voorganger_id].append(stap)
@@ -261,7 +258,6 @@ class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
         selectie.pop("page", None)
         selectie["peildatum"] = self.peildatum.code
         context["selectie"] = selectie.urlencode()
-        context["schalen"] = Schaal
         return context
 
     def render_to_response(self, context, **kwargs):
