@@ -212,7 +212,7 @@ def test_over_page_has_the_2013_note(client):
         {"rechtsvorm": "x"},
         {"schaal": "enorm"},
         {"soort": "%"},
-        {"provincie": "PV99"},
+        {"provincie": "PV00"},
         {"page": "99999"},
         {"page": "-1"},
         {"page": "abc"},
