@@ -111,6 +111,11 @@ def js_fouten(browser):
     ]
 
 
+def rgb(hex_kleur):
+    r, g, b = (int(hex_kleur[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
 def zoom(browser):
     return browser.execute_script("return window.Atlaskaart.pagina.kaart.getZoom();")
 
@@ -130,6 +135,7 @@ def test_the_map_draws_one_polygon_per_municipality_of_each_snapshot(kaart, were
 
 def test_choosing_a_theme_recolours_the_map_and_updates_table_and_url(kaart, wereld):
     a, b, c, d, e, f = wereld.gemeenten
+    abc = wereld.sw["abc"].slug
     browser = kaart(f"peildatum={wereld.peildatum.code}")
     assert kaartelement(browser).get_attribute("data-weergave") == "intensiteit"
     voor = vullingen(browser)
@@ -152,6 +158,14 @@ def test_choosing_a_theme_recolours_the_map_and_updates_table_and_url(kaart, wer
     # D, E, F have nothing in theme 91.
     assert len({na[d.cbs_code], na[e.cbs_code], na[f.cbs_code]}) == 1
     assert na[d.cbs_code] != na[c.cbs_code]
+    # The legend in the table (server, CSS class) shows the colour the map (JS) uses.
+    wacht_op(browser, lambda b: b.find_elements(By.CSS_SELECTOR, f'tr[data-slug="{abc}"]'))
+    legenda_kleur = browser.execute_script(
+        "const vlak = document.querySelector(arguments[0]);"
+        "return getComputedStyle(vlak).backgroundColor;",
+        f'tr[data-slug="{abc}"] .kleurvlak',
+    )
+    assert legenda_kleur == rgb(na[c.cbs_code])
     # ... and counted: a label "2" on A and on B, none elsewhere.
     labels = browser.find_elements(By.CSS_SELECTOR, "#kaart .leaflet-tooltip.kaart-aantal")
     assert sorted(label.text for label in labels) == ["2", "2"]
