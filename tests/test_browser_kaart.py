@@ -335,3 +335,17 @@ def test_map_views_have_no_serious_accessibility_violations(kaart, wereld):
             if v["impact"] in BLOCKING
         ]
         assert not ernstig, (query, ernstig)
+
+
+def test_back_button_restores_the_previous_view(kaart, wereld):
+    browser = kaart(f"peildatum={wereld.peildatum.code}")
+    Select(browser.find_element(By.ID, "keuze-schaal")).select_by_value("subregionaal")
+    wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-weergave") == "lapjes")
+    assert "schaal=subregionaal" in browser.current_url
+    browser.back()
+    wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-weergave") == "intensiteit")
+    assert "schaal" not in browser.current_url
+    assert Select(browser.find_element(By.ID, "keuze-schaal")).first_selected_option.text == (
+        "Alle schalen"
+    )
+    wacht_op(browser, lambda b: "subregionaal" not in b.find_element(By.ID, "kaart-tabel").text)
