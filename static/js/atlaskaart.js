@@ -10,6 +10,10 @@
 (function () {
   "use strict";
 
+  if (window.Atlaskaart) {
+    return; // included twice (two mini-maps on one page): the first copy draws them all
+  }
+
   const KLEUR = {
     grens: "#ffffff",
     grijs: "#d9d9d9",
@@ -151,9 +155,10 @@
 
   function miniKaart(element) {
     const config = leesConfig(element);
-    if (!config) {
+    if (!config || element.dataset.gestart) {
       return;
     }
+    element.dataset.gestart = "ja";
     laadGeoJSON(config.geojson)
       .then((data) => tekenMiniKaart(element, config, data))
       .catch(() => melding(element, "De kaart kon niet worden geladen."));
