@@ -175,7 +175,8 @@ class GrRegisterImporter(BaseImporter):
                 self.verslag.buiten_bereik.append(
                     (
                         ", ".join(sorted(records[r][0] for r in members)),
-                        "no northern municipality among the participants",
+                        "no northern municipality among the participants of any version",
+                        len(members),
                     )
                 )
                 continue

@@ -8,6 +8,7 @@ means the same everywhere, and never allowed to collapse.
 import datetime
 import json
 
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Polygon
 
 from ..models import Gemeente, GemeenteGrens, Provincie, ProvincieGrens
@@ -15,10 +16,13 @@ from .base import BaseImporter
 
 JAREN = (2013, 2016, 2022)
 
-# Chosen by measurement (docs/dataset.md): the GeoJSON of the 40 municipalities of 2022 at
-# precision 5 is 43 KB gzipped at 50 m against 61 KB unsimplified, and at zoom 11 (about 45 m a
-# pixel at 53° N) a 50 m deviation is about one pixel.
-KAART_TOLERANTIE_M = 50
+# Chosen by measurement (docs/dataset.md): the source layers are already generalised, so the
+# map GeoJSON (precision 5) of a snapshot is small at any tolerance: 2022, 40 municipalities:
+# 39 KB gzipped unsimplified, 34 KB at 25 m, 28 KB at 50 m, 20 KB at 100 m. At zoom 11 a
+# pixel is about 46 m at 53° N, so 25 m stays below a pixel at zoom 8–11 while removing
+# 15 % of the vertices; each municipality is simplified on its own, and 25 m keeps the slivers
+# this opens between neighbours below a pixel too.
+KAART_TOLERANTIE_M = 25
 RD = 28992
 
 
@@ -138,11 +142,22 @@ class GrenzenImporter(BaseImporter):
                 self.fout(rel, where, f"duplicate feature for {code} (also feature {gezien[code]})")
                 continue
             gezien[code] = i
+            geometry = feature.get("geometry") or {}
+            if not geometry.get("coordinates"):
+                self.fout(rel, where, "empty geometry")
+                continue
             try:
-                geom = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
+                geom = GEOSGeometry(json.dumps(geometry), srid=4326)
                 geometrie = als_multipolygon(geom)
                 kaart = vereenvoudig(geometrie)
-            except (GeometrieFout, GEOSException, ValueError, TypeError, KeyError) as exc:
+            except (
+                GeometrieFout,
+                GEOSException,
+                GDALException,
+                ValueError,
+                TypeError,
+                KeyError,
+            ) as exc:
                 self.fout(rel, where, f"invalid geometry ({exc or type(exc).__name__})")
                 continue
             if not geom.valid:

@@ -144,15 +144,15 @@ class OpenGrImporter(BaseImporter):
             namen = sorted({naam for naam, _ in per_slug[slug]})
             deelnames = []
             gezien = {}
-            for _naam, resolved in per_slug[slug]:
+            for naam, resolved in per_slug[slug]:
                 for row, obj in resolved:
                     key = (type(obj).__name__, obj.pk)
                     if key in gezien:
                         self.verslag.buiten_bereik.append(
                             (
                                 f"{rel} line {row['_regel']}",
-                                f"repeats participant {row['Deelnemer']!r} of "
-                                f"{gezien[key]} (line kept once)",
+                                f"{naam}: repeats participant {row['Deelnemer']!r} "
+                                f"of {gezien[key]} (kept once)",
                             )
                         )
                         continue

@@ -54,6 +54,7 @@ class RegioatlasImporter(BaseImporter):
             o.identificatie: o for o in Organisatie.objects.exclude(identificatie="")
         }
         self.per_provincie = gemeenten_per_provincie(self.peildatum)
+        self.buiten_noord = 0
         files = sorted((self.source / MAP).glob("*/*.csv"))
         if not files:
             self.fout(MAP, "-", "no division files (*/*.csv)")
@@ -76,6 +77,11 @@ class RegioatlasImporter(BaseImporter):
                 continue
             self.bestand(path, rel, indeling, taakvelden[indeling["taakveld"]], aliassen)
         self.stop_bij_fouten()
+        self.verslag.opmerkingen.append(
+            f"{len(files)} divisions; {self.verslag.geimporteerd - self.buiten_noord} rows of "
+            f"the 59 northern municipalities imported, plus {self.buiten_noord} rows of "
+            "municipalities elsewhere that share a region with them (kept as organisations)"
+        )
 
     def bestand(self, path, rel, indeling, taakveld, aliassen):
         rows = self.read_csv(path, ["Gemeente", "CBS"], delimiter=";", encoding="utf-8")
@@ -132,6 +138,8 @@ class RegioatlasImporter(BaseImporter):
                 continue
             deelnames = []
             for row, code, gemeente in leden:
+                if gemeente is None:
+                    self.buiten_noord += 1
                 deelnemer = gemeente or self.buitengemeente(code, row["Gemeente"])
                 deelnames.append(dict(deelnemer=deelnemer, naam_in_bron=row["Gemeente"]))
                 self.verslag.geimporteerd += 1

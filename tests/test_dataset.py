@@ -1,0 +1,249 @@
+"""The curated dataset as committed in fixtures/ (loaded once per session into the test
+database): the numbers the sources promise, provenance, encoding, geometry and the contracts
+the site and the map rely on. On PostGIS this also proves the fixtures load there."""
+
+import datetime
+import gzip
+from collections import Counter
+
+import pytest
+from django.db.models import Count, Q
+
+from gemeenten import models
+from gemeenten.dataset import DATASET_MODELS
+from gemeenten.importers.base import MOJIBAKE
+from gemeenten.importers.standen import als_deelnemer, gemeenten_per_provincie
+from gemeenten.schaal import bepaal_schaal
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+NOORD = {"PV20", "PV21", "PV22"}
+
+
+def peildatum(code):
+    return models.Peildatum.objects.get(code=code)
+
+
+@pytest.mark.parametrize(
+    ("datum", "aantal"),
+    [(D(2009, 1, 1), 68), (D(2013, 1, 1), 62), (D(2016, 1, 1), 59), (D(2026, 5, 16), 40)],
+)
+def test_municipalities_per_date(datum, aantal):
+    gemeenten = models.Gemeente.objects.op(datum).filter(provincie__code__in=NOORD)
+    assert gemeenten.exclude(cbs_code__startswith="GM9").count() == aantal
+
+
+def test_registry_has_80_municipalities_and_their_reorganisations():
+    echt = models.Gemeente.objects.exclude(cbs_code__startswith="GM9")
+    assert echt.count() == 80
+    assert models.Gemeente.objects.huidig().exclude(cbs_code__startswith="GM9").count() == 40
+    haren = models.Gemeente.objects.get(cbs_code="GM0017")
+    assert haren.geldig_tot == D(2018, 12, 31)
+    assert set(haren.naar.values_list("opvolger__cbs_code", flat=True)) == {"GM0014"}
+    oldambt = models.Gemeente.objects.get(cbs_code="GM1895")
+    assert set(oldambt.van.values_list("voorganger__naam", flat=True)) == {
+        "Reiderland",
+        "Scheemda",
+        "Winschoten",
+    }
+    assert models.Herindeling.objects.filter(voorganger__cbs_code="GM0140").count() == 3
+
+
+def test_peildatum_contract():
+    p2016, p2026 = peildatum("2016"), peildatum("2026")
+    assert (p2016.datum, p2016.grensjaar, p2016.naam) == (D(2016, 1, 1), 2016, "1 januari 2016")
+    assert (p2026.datum, p2026.grensjaar, p2026.naam) == (D(2026, 5, 16), 2022, "16 mei 2026")
+
+
+@pytest.mark.parametrize(
+    ("jaar", "datum", "aantal"),
+    [(2013, D(2013, 1, 1), 62), (2016, D(2016, 1, 1), 59), (2022, D(2026, 5, 16), 40)],
+)
+def test_boundaries_per_division_year(jaar, datum, aantal):
+    grenzen = models.GemeenteGrens.objects.filter(jaar=jaar).exclude(
+        gemeente__cbs_code__startswith="GM9"
+    )
+    codes = set(grenzen.values_list("gemeente__cbs_code", flat=True))
+    assert len(codes) == aantal
+    bestaand = models.Gemeente.objects.op(datum).exclude(cbs_code__startswith="GM9")
+    assert codes == set(bestaand.values_list("cbs_code", flat=True))
+    assert models.ProvincieGrens.objects.filter(jaar=jaar, provincie__code__in=NOORD).count() == 3
+
+
+def test_boundaries_are_valid_multipolygons_and_the_map_copy_is_smaller():
+    grenzen = models.GemeenteGrens.objects.filter(gemeente__provincie__code__in=NOORD)
+    assert grenzen.count() == 62 + 59 + 40
+    for grens in grenzen:
+        for geom in (grens.geometrie, grens.kaartgeometrie):
+            assert geom.geom_type == "MultiPolygon" and geom.srid == 4326
+            assert geom.valid and not geom.empty
+        assert grens.kaartgeometrie.num_coords <= grens.geometrie.num_coords
+        assert grens.kaartgeometrie.area >= 0.9 * grens.geometrie.area
+
+
+@pytest.mark.parametrize("code", ["2016", "2026"])
+def test_map_payload_of_a_snapshot_is_small(code):
+    rows = models.GemeenteGrens.objects.voor_kaart(peildatum(code)).filter(
+        gemeente__provincie__code__in=NOORD
+    )
+    payload = ",".join(r.kaart_json for r in rows)
+    assert rows.count() == (59 if code == "2016" else 40)
+    assert len(gzip.compress(payload.encode())) <= 120 * 1024
+
+
+def test_no_mojibake_anywhere():
+    for model in DATASET_MODELS:
+        fields = [
+            f.name
+            for f in model._meta.fields
+            if f.get_internal_type() in ("CharField", "TextField", "SlugField", "URLField")
+        ]
+        q = Q()
+        for name in fields:
+            for mark in MOJIBAKE:
+                q |= Q(**{f"{name}__contains": mark})
+        if fields:
+            assert not model.objects.filter(q).exists(), model.__name__
+    # And the repaired names are there.
+    assert models.Deelname.objects.filter(naam_in_bron="Súdwest-Fryslân").exists()
+    assert models.Organisatie.objects.filter(naam="Barßel", land="DE").exists()
+
+
+def test_every_record_has_a_source():
+    for model in DATASET_MODELS:
+        if any(f.name == "bron" for f in model._meta.fields):
+            assert not model.objects.filter(bron__isnull=True).exists(), model.__name__
+    assert models.Bron.objects.filter(code="gr-register-2026", licentie="CC0").exists()
+    assert models.Bron.objects.get(code="cbs-grenzen-2022").licentie == "CC BY 4.0"
+
+
+def test_every_arrangement_has_a_primary_theme_with_its_basis():
+    samenwerkingen = models.Samenwerking.objects.exclude(slug__startswith="test-")
+    assert samenwerkingen.count() > 150
+    assert not samenwerkingen.filter(Q(taakveld__isnull=True) | Q(taakveld_basis="")).exists()
+
+
+def test_2026_snapshot_is_the_register_in_force():
+    standen = models.Stand.objects.filter(peildatum=peildatum("2026")).select_related(
+        "samenwerking"
+    )
+    assert standen.count() == 52
+    for stand in standen:
+        samenwerking = stand.samenwerking
+        assert samenwerking.register_id and samenwerking.eind is None
+        versie = samenwerking.versies.get(register_id=samenwerking.register_id)
+        assert versie.in_werking <= D(2026, 5, 16)
+        assert versie.buiten_werking is None or versie.buiten_werking > D(2026, 5, 16)
+        assert stand.deelnames.filter(gemeente__isnull=False).exists()
+        assert stand.aantal_deelnemers == stand.deelnames.count()
+
+
+@pytest.mark.parametrize("code", ["2016", "2026"])
+def test_scale_matches_the_participants(code):
+    p = peildatum(code)
+    per_provincie = gemeenten_per_provincie(p)
+    standen = models.Stand.objects.filter(peildatum=p).prefetch_related(
+        "deelnames__gemeente__provincie", "deelnames__organisatie"
+    )
+    for stand in standen:
+        deelnemers = [als_deelnemer(d.gemeente or d.organisatie) for d in stand.deelnames.all()]
+        assert stand.schaal == bepaal_schaal(deelnemers, per_provincie), stand
+        assert stand.aantal_deelnemers == len(deelnemers)
+
+
+def test_register_versions_are_one_arrangement_with_a_history():
+    ggd = models.Samenwerking.objects.get(slug="ggd-groningen")
+    versies = list(ggd.versies.order_by("in_werking"))
+    assert len(versies) == 4
+    assert versies[0].titel.startswith("gemeenschappelijke regeling Publieke Gezondheid")
+    for vorige, volgende in zip(versies, versies[1:], strict=False):
+        assert volgende.vorige == vorige
+    # The 2016 OpenGR name of the same GR is linked through the version chain.
+    stand = ggd.standen.get(peildatum__code="2016")
+    assert "Publieke Gezondheid & Zorg Groningen (PG & Z)" in stand.naam_in_bron
+
+
+def test_2016_participants_resolve_to_municipalities_of_the_time():
+    p = peildatum("2016")
+    deelnames = models.Deelname.objects.filter(stand__peildatum=p)
+    reiderland = deelnames.filter(naam_in_bron="Reiderland")
+    assert reiderland.exists()
+    assert set(reiderland.values_list("gemeente__cbs_code", flat=True)) == {"GM1661"}
+    assert set(
+        deelnames.filter(naam_in_bron="Hoogezand").values_list("gemeente__cbs_code", flat=True)
+    ) == {"GM0018"}
+    assert set(
+        deelnames.filter(naam_in_bron="Bolsward").values_list("gemeente__cbs_code", flat=True)
+    ) == {"GM0064"}
+    duits = deelnames.filter(organisatie__land="DE")
+    assert duits.exists()
+    assert not duits.filter(organisatie__naam__contains="Duitsland").exists()
+    edr = models.Samenwerking.objects.get(slug="eems-dollard-regio").standen.get(peildatum=p)
+    assert edr.schaal == models.Schaal.GRENSOVERSCHRIJDEND
+
+
+def test_every_northern_municipality_of_2016_is_in_every_regioatlas_division():
+    """Regioatlas covers all 59 municipalities in every division: each is in a region."""
+    p = peildatum("2016")
+    noord = set(
+        models.Gemeente.objects.op(p.datum)
+        .exclude(cbs_code__startswith="GM9")
+        .values_list("cbs_code", flat=True)
+    )
+    ggd = set(
+        models.Deelname.objects.filter(
+            stand__peildatum=p,
+            stand__samenwerking__slug__in=["ggd-drenthe", "ggd-groningen", "ggd-regio-ggd-fryslan"],
+        ).values_list("gemeente__cbs_code", flat=True)
+    )
+    assert ggd == noord
+    politie = models.Samenwerking.objects.get(slug="politie-eenheid-noord-nederland")
+    assert politie.soort == models.Soort.REGIO_INDELING
+    assert politie.standen.get(peildatum=p).aantal_deelnemers == 59
+
+
+def test_regions_that_are_collaborations_are_not_duplicated():
+    p = peildatum("2016")
+    for slug, provincie, aantal in [
+        ("veiligheidsregio-fryslan", "PV21", 24),
+        ("ggd-drenthe", "PV22", 12),
+        ("omgevingsdienst-groningen", "PV20", 23),
+    ]:
+        stand = models.Samenwerking.objects.get(slug=slug).standen.get(peildatum=p)
+        gemeenten = stand.deelnames.filter(gemeente__provincie__code=provincie)
+        assert gemeenten.count() == aantal, slug
+    # No regio-indeling of their own next to them.
+    dubbel = [
+        "ggd-regio-ggd-drenthe",
+        "veiligheidsregio-regio-fryslan",
+        "omgevingsdienst-regio-omgevingsdienst-groningen",
+    ]
+    assert not models.Samenwerking.objects.filter(slug__in=dubbel).exists()
+
+
+def test_legal_form_only_where_a_source_states_it():
+    zonder = models.Samenwerking.objects.filter(rechtsvorm__isnull=True)
+    # Regional divisions and OpenGR-only arrangements have no stated legal form...
+    assert zonder.filter(soort=models.Soort.REGIO_INDELING).exists()
+    # ...register arrangements always have one, and every centrumregeling says so in its name.
+    assert (
+        not models.Samenwerking.objects.exclude(register_id="")
+        .filter(rechtsvorm__isnull=True)
+        .exists()
+    )
+    for s in models.Samenwerking.objects.filter(rechtsvorm__code="centrumregeling"):
+        assert "centrum" in s.naam.lower()
+
+
+def test_participation_counts_per_municipality_are_plausible():
+    p = peildatum("2026")
+    counts = Counter(
+        dict(
+            models.Deelname.objects.filter(stand__peildatum=p, gemeente__isnull=False)
+            .values_list("gemeente__cbs_code")
+            .annotate(n=Count("stand"))
+        )
+    )
+    huidig = models.Gemeente.objects.op(p.datum).exclude(cbs_code__startswith="GM9")
+    assert all(counts[g.cbs_code] >= 3 for g in huidig)

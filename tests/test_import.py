@@ -1,0 +1,347 @@
+"""Importers on small real-format files (tests/data/mini): the happy path, determinism, and
+every kind of bad input — each must stop the build with a message naming file, row and
+reason, and leave the database exactly as it was."""
+
+import datetime
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from gemeenten import models
+from gemeenten.dataset import DATASET_MODELS
+from gemeenten.importers.grenzen import GeometrieFout, als_multipolygon, vereenvoudig
+from gemeenten.importers.opengr import herstel_mojibake
+
+MINI = Path(__file__).parent / "data" / "mini"
+SHARED = (Path(settings.BASE_DIR) / "../shared/data").resolve()
+
+
+@pytest.fixture
+def bron(tmp_path):
+    """A writable copy of the mini source tree (its curation tables in bron/curation)."""
+    folder = tmp_path / "bron"
+    shutil.copytree(MINI, folder)
+    return folder
+
+
+def build(source, output):
+    out = StringIO()
+    call_command(
+        "build_dataset",
+        source=str(source),
+        output=str(output),
+        curation=str(Path(source) / "curation"),
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def toestand():
+    """Everything the dataset consists of, in a comparable form."""
+    state = {model._meta.label: model.objects.count() for model in DATASET_MODELS}
+    state["gemeenten"] = sorted(models.Gemeente.objects.values_list("cbs_code", "naam"))
+    state["samenwerkingen"] = sorted(models.Samenwerking.objects.values_list("slug", "naam"))
+    state["deelnames"] = sorted(
+        models.Deelname.objects.values_list("stand_id", "gemeente_id", "organisatie_id"), key=str
+    )
+    return state
+
+
+# --- the happy path ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_mini_build_imports_every_source(bron, tmp_path):
+    output = build(bron, tmp_path / "out")
+    assert "0 unresolved" in output
+
+    assert models.Gemeente.objects.count() == 6
+    assert models.Gemeente.objects.op(datetime.date(2016, 1, 1)).count() == 5
+    assert models.Gemeente.objects.op(datetime.date(2026, 5, 16)).count() == 3
+    assert models.GemeenteGrens.objects.filter(jaar=2022).count() == 3
+    assert models.Herindeling.objects.filter(opvolger__cbs_code="GM0014").count() == 2
+
+    # Register: two versions of one arrangement; the one in force gives the 2026 snapshot.
+    afval = models.Samenwerking.objects.get(slug="afvalbeheer-test")
+    assert list(afval.versies.values_list("register_id", flat=True)) == ["90000001", "90000002"]
+    assert afval.versies.get(register_id="90000002").vorige.register_id == "90000001"
+    assert afval.rechtsvorm.code == "openbaar_lichaam"
+    assert afval.taakveld.code == "7.3"
+    assert afval.taakveld_basis.startswith("register-beleidsterrein")
+    assert afval.bevoegdheden == ["Delegatie", "Mandaat"]
+    assert afval.zetel == "Groningen"
+    stand = afval.standen.get(peildatum__code="2026")
+    deelnemers = {str(d.deelnemer) for d in stand.deelnames.all()}
+    assert deelnemers == {"Groningen", "Assen", "Provincie Groningen", "Gemeinde Emsbüren"}
+    assert stand.schaal == models.Schaal.GRENSOVERSCHRIJDEND
+    assert models.Organisatie.objects.get(naam="Gemeinde Emsbüren").land == "DE"
+
+    # OpenGR: repaired encoding, former municipality kept, alias, repeated row once.
+    vr = models.Samenwerking.objects.get(slug="veiligheidsregio-test")
+    codes = set(
+        vr.standen.get(peildatum__code="2016").deelnames.values_list(
+            "gemeente__cbs_code", flat=True
+        )
+    )
+    assert codes == {"GM1900", "GM0091"}
+    assert vr.standen.get().deelnames.get(gemeente__cbs_code="GM1900").naam_in_bron == (
+        "Súdwest-Fryslân"
+    )
+    stand2016 = afval.standen.get(peildatum__code="2016")
+    bronnen = dict(stand2016.deelnames.values_list("gemeente__cbs_code", "bron__code"))
+    # Groningen and Haren from OpenGR (Haren once), Ten Boer added by the Regioatlas region.
+    assert bronnen == {
+        "GM0014": "opengr-2016",
+        "GM0017": "opengr-2016",
+        "GM0009": "regioatlas-2016",
+    }
+    assert models.Organisatie.objects.get(slug="de-emden").land == "DE"
+
+    # Regioatlas: a region of its own, with its member from outside the north.
+    drenthe = models.Samenwerking.objects.get(slug="ggd-regio-ggd-drenthe")
+    assert drenthe.soort == models.Soort.REGIO_INDELING
+    namen = {str(d.deelnemer) for d in drenthe.standen.get().deelnames.all()}
+    assert namen == {"Assen", "Gemeente Meppel"}
+
+    # Out of scope, with reasons: other provinces, a GR without a northern municipality,
+    # the repeated rows.
+    log = json.loads((tmp_path / "out" / "report" / "importverslag.json").read_text())
+    opengr = next(v for v in log if v["bron"].startswith("OpenGR"))
+    reasons = " ".join(entry[1] for entry in opengr["buiten_bereik"])
+    assert "Provincie Utrecht" in reasons
+    assert "Fonds Test: no northern municipality" in reasons
+    assert "repeats participant 'Haren'" in reasons
+    regio = next(v for v in log if v["bron"].startswith("Regioatlas"))
+    assert any("repeats line" in entry[1] for entry in regio["buiten_bereik"])
+
+    for model in (models.Gemeente, models.Samenwerking, models.Stand, models.Deelname):
+        assert not model.objects.filter(bron__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_building_twice_gives_byte_identical_fixtures(bron, tmp_path):
+    build(bron, tmp_path / "een")
+    build(bron, tmp_path / "twee")
+    een = sorted(p.name for p in (tmp_path / "een").glob("*.json"))
+    assert een == sorted(p.name for p in (tmp_path / "twee").glob("*.json"))
+    assert len(een) == 8
+    for name in een:
+        assert (tmp_path / "een" / name).read_bytes() == (tmp_path / "twee" / name).read_bytes()
+
+
+@pytest.mark.django_db
+def test_mini_fixtures_load_back(bron, tmp_path):
+    build(bron, tmp_path / "out")
+    before = toestand()
+    call_command("load_dataset", fixtures=str(tmp_path / "out"), stdout=StringIO())
+    assert toestand()["gemeenten"] == before["gemeenten"]
+    assert toestand()["samenwerkingen"] == before["samenwerkingen"]
+    assert toestand()["deelnames"].__len__() == len(before["deelnames"])
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not available")
+def test_committed_fixtures_are_what_the_sources_build(tmp_path):
+    """A second run of the whole build changes nothing: the committed fixtures/ are exactly
+    what build_dataset makes of ../shared/data."""
+    committed = Path(settings.BASE_DIR) / "fixtures"
+    call_command(
+        "build_dataset",
+        source=str(SHARED),
+        output=str(tmp_path),
+        curation=str(committed / "curation"),
+        stdout=StringIO(),
+    )
+    for path in sorted(committed.glob("*.json")):
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+def _replace(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _geometry(path, feature, geometry):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"][feature]["geometry"] = geometry
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def truncated(bron):
+    path = bron / "cbs/gemeenten_noord.csv"
+    path.write_bytes(path.read_bytes()[:-60])
+
+
+def wrong_delimiter(bron):
+    path = bron / "cbs/gemeenten_noord.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+
+
+def wrong_encoding(bron):
+    path = bron / "cbs/herindelingen.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+
+
+def missing_column(bron):
+    _replace(bron / "taxonomy/taakvelden.csv", "hoofdtaakveld_code,", "hoofdcode,")
+
+
+def unknown_cbs_code(bron):
+    _replace(bron / "cbs/herindelingen.csv", "GM0009,Ten Boer,GM0014", "GM0009,Ten Boer,GM9999")
+
+
+def unknown_cbs_code_in_boundaries(bron):
+    _replace(bron / "cbs/boundaries/gemeente_2016.geojson", '"GM0017"', '"GM9998"')
+
+
+def duplicate_row(bron):
+    path = bron / "cbs/gemeenten_noord.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[2]]) + "\n", encoding="utf-8")
+
+
+def conflicting_duplicate_in_regioatlas(bron):
+    path = bron / "regioatlas/Sociaal/ggds.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write('"Assen";"0106";"GGD Drenthe";"51"\r\n')
+
+
+def invalid_geometry(bron):
+    line = {"type": "Polygon", "coordinates": [[[6.5, 53.2], [6.6, 53.2]]]}
+    _geometry(bron / "cbs/boundaries/gemeente_2016.geojson", 1, line)
+
+
+def empty_geometry(bron):
+    _geometry(
+        bron / "cbs/boundaries/gemeente_2022.geojson", 0, {"type": "Polygon", "coordinates": []}
+    )
+
+
+def yaml_syntax_error(bron):
+    path = bron / "gr-register/gemeenschappelijke-regelingen/regio-elders.yaml"
+    _replace(path, "  citeertitel: Regio Elders", "  citeertitel: [Regio Elders\n bad: {")
+
+
+def unknown_participant_name(bron):
+    _replace(bron / "opengr/opengr_provincies.csv", "Ten Boer,Streekraad", "Atlantis,Streekraad")
+
+
+def unknown_arrangement_name(bron):
+    _replace(bron / "curation/aliassen.csv", "opengr,Streekraad Test,streekraad-test,\n", "")
+
+
+def unresolved_register_participant(bron):
+    register = bron / "gr-register/gemeenschappelijke-regelingen"
+    path = register / "gemeenschappelijke-regeling-afvalbeheer-test-2020.yaml"
+    _replace(path, "Gemeinde Emsbüren", "Onbekend Bureau")
+
+
+def no_theme(bron):
+    _replace(bron / "curation/themas.csv", "streekraad-test,0.4,,handmatig: test\n", "")
+
+
+BAD_INPUT = [
+    (truncated, "cbs/gemeenten_noord.csv", "line 7", "fields where the header has 6"),
+    (wrong_delimiter, "cbs/gemeenten_noord.csv", "line 1", "is the delimiter ','"),
+    (wrong_encoding, "cbs/herindelingen.csv", "line 2", "not valid utf-8"),
+    (missing_column, "taxonomy/taakvelden.csv", "line 1", "missing column(s) hoofdtaakveld_code"),
+    (unknown_cbs_code, "cbs/herindelingen.csv", "line 4", "unknown CBS code GM9999"),
+    (unknown_cbs_code_in_boundaries, "gemeente_2016.geojson", "feature 3", "unknown CBS code"),
+    (duplicate_row, "cbs/gemeenten_noord.csv", "line 8", "duplicate row: code = GM0014"),
+    (conflicting_duplicate_in_regioatlas, "ggds.csv", "line 10", "duplicate row for GM0106"),
+    (invalid_geometry, "gemeente_2016.geojson", "feature 2 (GM0014)", "invalid geometry"),
+    (empty_geometry, "gemeente_2022.geojson", "feature 1 (GM0014)", "empty geometry"),
+    (yaml_syntax_error, "regio-elders.yaml", "line ", "YAML syntax error"),
+    (
+        unknown_participant_name,
+        "opengr_provincies.csv",
+        "line 6",
+        "unresolved participant 'Atlantis'",
+    ),
+    (unknown_arrangement_name, "opengr_provincies.csv", "line 5", "unknown arrangement name"),
+    (
+        unresolved_register_participant,
+        "afvalbeheer-test-2020.yaml",
+        "participant 4",
+        "Onbekend Bureau",
+    ),
+    (no_theme, "themas.csv", "streekraad-test", "no taakveld for streekraad-test"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("breek", "bestand", "waar", "reden"), BAD_INPUT, ids=[b[0].__name__ for b in BAD_INPUT]
+)
+def test_bad_input_stops_the_build_and_changes_nothing(bron, tmp_path, breek, bestand, waar, reden):
+    breek(bron)
+    before = toestand()
+    output = tmp_path / "out"
+    with pytest.raises(CommandError) as excinfo:
+        build(bron, output)
+    message = str(excinfo.value)
+    assert "nothing changed" in message
+    line = next((m for m in message.splitlines() if bestand in m), "")
+    assert waar in line and reden in line, message
+    assert toestand() == before
+    assert not list(output.glob("*.json"))
+
+
+def test_missing_source_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="not a folder"):
+        call_command("build_dataset", source=str(tmp_path / "nope"), stdout=StringIO())
+
+
+# --- the validators -------------------------------------------------------------------------
+
+
+def test_mojibake_repair():
+    assert herstel_mojibake("SÃºdwest-FryslÃ¢n") == "Súdwest-Fryslân"
+    assert herstel_mojibake("BarÃŸel (Duitsland)") == "Barßel (Duitsland)"
+    assert herstel_mojibake("Waterschap â€™t Suydevelt") == "Waterschap ’t Suydevelt"
+    assert herstel_mojibake("Súdwest-Fryslân") == "Súdwest-Fryslân"
+    assert herstel_mojibake("Groningen") == "Groningen"
+
+
+def test_geometry_is_made_valid_multipolygon():
+    bowtie = GEOSGeometry("POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))", srid=4326)
+    assert not bowtie.valid
+    fixed = als_multipolygon(bowtie)
+    assert isinstance(fixed, MultiPolygon) and fixed.valid and fixed.srid == 4326
+    assert fixed.area == pytest.approx(0.5)
+    square = Polygon(((0, 0), (1, 0), (1, 1), (0, 1), (0, 0)), srid=4326)
+    assert isinstance(als_multipolygon(square), MultiPolygon)
+
+
+@pytest.mark.parametrize(
+    "wkt", ["POLYGON EMPTY", "LINESTRING (0 0, 1 1)", "POLYGON ((0 0, 1 1, 2 2, 0 0))"]
+)
+def test_geometry_without_area_is_rejected(wkt):
+    with pytest.raises(GeometrieFout):
+        als_multipolygon(GEOSGeometry(wkt, srid=4326))
+
+
+def test_map_copy_is_simplified_in_metres_and_never_collapses():
+    # An island of about 30 × 20 m: a 25 m tolerance must not make it disappear.
+    small = MultiPolygon(
+        Polygon(((5.2, 53.4), (5.2004, 53.4), (5.2004, 53.4002), (5.2, 53.4002), (5.2, 53.4))),
+        srid=4326,
+    )
+    simple = vereenvoudig(small, 25)
+    assert not simple.empty and simple.area >= 0.9 * small.area
+    # A wiggly line of 0.1 m deviations loses its vertices at 25 m.
+    coords = [(6.0 + i * 0.001, 53.0 + (i % 2) * 0.000001) for i in range(100)]
+    ring = [*coords, (6.099, 53.05), (6.0, 53.05), coords[0]]
+    wiggly = MultiPolygon(Polygon(ring), srid=4326)
+    assert vereenvoudig(wiggly, 25).num_coords < wiggly.num_coords / 5
