@@ -27,6 +27,7 @@ endef
 help:
 	@echo "make run    install, migrate, load the dataset, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install, gates, the whole suite on SpatiaLite and on PostGIS"
+	@echo "make dataset  rebuild fixtures/ from SOURCE (default ../shared/data) and docs/dataset.md"
 	@echo "make serve  like production: gunicorn, DEBUG off, collectstatic (WhiteNoise), on :$(PORT)"
 	@echo "make fuzz   the hostile-query-string property test with FUZZ_EXAMPLES (10000) cases"
 	@echo "make bench  gunicorn vs nginx (static copies) with wrk, first map paint, 60 s load run"
@@ -55,6 +56,14 @@ migrate: venv
 .PHONY: load
 load: migrate
 	$(DEV_ENV) $(PY) manage.py load_dataset
+
+# Rebuild the curated dataset (fixtures/) from the raw sources and its report. Not needed by
+# `make run` or `make test`, which only read the committed fixtures/.
+SOURCE ?= ../shared/data
+.PHONY: dataset
+dataset: migrate
+	$(DEV_ENV) $(PY) manage.py build_dataset --source $(SOURCE)
+	$(DEV_ENV) $(PY) manage.py dataset_report > docs/dataset.md
 
 .PHONY: run
 run: load
