@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
@@ -22,6 +22,7 @@ from .models import (
     Gemeente,
     Herindeling,
     Samenwerking,
+    Schaal,
     Soort,
     Stand,
     Versie,
@@ -217,6 +218,18 @@ class PaginaMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
+def verdeling(samenwerkingen):
+    """How a selection (annotated by `met_stand`) divides over kind and scale, in one query:
+    [(label, count)] per dimension, without the empty ones."""
+    tellingen = {f"soort_{v}": Count("pk", filter=Q(soort=v)) for v in Soort.values}
+    tellingen |= {f"schaal_{v}": Count("pk", filter=Q(stand_schaal=v)) for v in Schaal.values}
+    uitkomst = samenwerkingen.order_by().aggregate(**tellingen)
+    return {
+        naam: [(label, uitkomst[f"{naam}_{v}"]) for v, label in keuzes if uitkomst[f"{naam}_{v}"]]
+        for naam, keuzes in (("soort", Soort.choices), ("schaal", Schaal.choices))
+    }
+
+
 class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
     """All arrangements at the peildatum, filtered; the CSV and JSON twins reuse the filterset."""
 
@@ -244,6 +257,8 @@ class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
                 "kies een andere peildatum of de gemeente van dat moment."
             )
         context["ongeldige_pagina"] = self.ongeldige_pagina
+        if not self.filterset.errors and not self.ongeldige_pagina:
+            context["verdeling"] = verdeling(self.object_list)
         # The map shows a theme and/or scale selection (its other filters do not apply there).
         if self.filterset.is_valid():
             data = self.filterset.form.cleaned_data

@@ -285,3 +285,12 @@ def test_long_partner_list_folds_after_fifteen(client):
     andere = [g for g in w.gemeenten if g != gemeente]
     assert sum(f">{g.naam}</a>" in gevouwen for g in andere) == 4
     assert sum(f">{g.naam}</a></th>" in zichtbaar for g in andere) == 15
+
+
+def test_list_shows_how_the_selection_divides(client, wereld):
+    response = lijst(client, wereld.peildatum, provincie=wereld.provincie.slug)
+    verdeling = response.context["verdeling"]
+    assert verdeling["soort"] == [("gemeenschappelijke regeling", 4)]
+    assert verdeling["schaal"] == [("subregionaal (3–5)", 4)]
+    response = lijst(client, wereld.peildatum, provincie=wereld.provincie.slug, taakveld="97.1")
+    assert response.context["verdeling"]["soort"] == [("gemeenschappelijke regeling", 2)]
