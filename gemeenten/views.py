@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
@@ -348,9 +348,11 @@ class ZoekenView(PeildatumMixin, TemplateView):
         self.gemeenten, self.samenwerkingen = [], []
         if self.q:
             self.gemeenten = list(
-                Gemeente.objects.filter(
-                    Q(naam__icontains=self.q) | Q(cbs_code__iexact=self.q)
-                ).select_related("provincie")
+                Gemeente.objects.filter(Q(naam__icontains=self.q) | Q(cbs_code__iexact=self.q))
+                .select_related("provincie")
+                .prefetch_related(
+                    Prefetch("naar", queryset=Herindeling.objects.select_related("opvolger"))
+                )
             )
             in_stand = Stand.objects.filter(samenwerking=OuterRef("pk"), peildatum=self.peildatum)
             self.samenwerkingen = list(

@@ -294,3 +294,25 @@ def test_list_shows_how_the_selection_divides(client, wereld):
     assert verdeling["schaal"] == [("subregionaal (3–5)", 4)]
     response = lijst(client, wereld.peildatum, provincie=wereld.provincie.slug, taakveld="97.1")
     assert response.context["verdeling"]["soort"] == [("gemeenschappelijke regeling", 2)]
+
+
+def test_zoeken_shows_the_successor_of_a_former_municipality(client, wereld):
+    oud = builders.gemeente(
+        wereld.provincie, naam="Test Voormalig", geldig_tot=datetime.date(2001, 12, 31)
+    )
+    nieuw = wereld.gemeenten[3]
+    models.Herindeling.objects.create(
+        datum=datetime.date(2002, 1, 1),
+        voorganger=oud,
+        opvolger=nieuw,
+        soort=models.Herindeling.Soort.FUSIE,
+        deel=models.Herindeling.Deel.GEHEEL,
+        bron=factories.bron(),
+    )
+    response = client.get("/zoeken/", {"q": "Test Voormalig", "peildatum": wereld.peildatum.code})
+    assert response.status_code == 200  # a partial name: no redirect
+    html = response.content.decode()
+    assert "voormalige gemeente" in html
+    assert (
+        f'opgegaan in <a href="/gemeenten/{nieuw.slug}/?peildatum={wereld.peildatum.code}"' in html
+    )
