@@ -253,3 +253,23 @@ def test_regio_is_ticked_only_by_a_yes(client, wereld):
         response = get(client, wereld, regio=waarde)
         assert response.status_code == 200
         assert response.context["staat"]["regio"] is verwacht
+
+
+def test_budget_and_polygons_on_the_real_dataset(client, django_assert_max_num_queries):
+    """Every real snapshot: the page in six queries, the GeoJSON in three, all polygons."""
+    echte = models.Peildatum.objects.exclude(code__startswith="t")
+    if not echte.exists():
+        pytest.skip("the curated dataset (fixtures/) is not loaded")
+    verwacht = {"2016": 59, "2026": 40}
+    # SpatiaLite asks its version once per connection, on the first spatial function.
+    client.get("/api/gemeenten.geojson")
+    for peildatum in echte:
+        for params in ({}, {"taakveld": "6"}, {"regio": "1", "weergave": "lapjes"}):
+            with django_assert_max_num_queries(6):
+                response = client.get(URL, {"peildatum": peildatum.code, **params})
+            assert response.status_code == 200
+        with django_assert_max_num_queries(3):
+            response = client.get("/api/gemeenten.geojson", {"peildatum": peildatum.code})
+        features = json.loads(response.content)["features"]
+        if peildatum.code in verwacht:
+            assert len(features) == verwacht[peildatum.code]
