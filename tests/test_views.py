@@ -89,12 +89,36 @@ def test_regional_divisions_only_on_request(client, wereld):
     assert 'type="checkbox" name="regio"' in html  # the visible toggle
 
 
-def test_every_link_on_the_list_carries_the_peildatum(client, wereld):
-    html = lijst(client, wereld.peildatum).content.decode()
-    for href in re.findall(r'href="(/[^"]*)"', html):
-        if href.startswith("/static/") or href.startswith("/beheer"):
+@pytest.mark.parametrize(
+    "pad",
+    [
+        "/",
+        "/gemeenten/",
+        "/gemeenten/{gemeente}/",
+        "/samenwerkingen/",
+        "/samenwerkingen/{samenwerking}/",
+        "/zoeken/?q=Test",
+        "/over/",
+    ],
+)
+def test_every_link_carries_the_peildatum(client, wereld, pad):
+    pad = pad.format(gemeente=wereld.gemeenten[0].slug, samenwerking=wereld.samenwerkingen[1].slug)
+    sep = "&" if "?" in pad else "?"
+    html = client.get(f"{pad}{sep}peildatum={wereld.peildatum.code}").content.decode()
+    links = re.findall(r'href="(/[^"]*)"', html)
+    assert len(links) > 5
+    codes = set(models.Peildatum.objects.values_list("code", flat=True))
+    for href in links:
+        if href.startswith("/static/"):
             continue
-        assert f"peildatum={wereld.peildatum.code}" in href, href
+        (code,) = re.findall(r"peildatum=([^&]+)", href) or [None]
+        if pad == "/over/":  # it lists every snapshot
+            assert code in codes, href
+        else:
+            assert code == wereld.peildatum.code, href
+    # The peildatum switch points at the other snapshots, on the same page.
+    for peildatum in models.Peildatum.objects.exclude(pk=wereld.peildatum.pk):
+        assert f"peildatum={peildatum.code}" in html
 
 
 def test_gemeente_profile_groups_partners_and_ranks_them(client, wereld):
