@@ -57,7 +57,10 @@ class SamenwerkingFilter(django_filters.FilterSet):
         help_text="Naam, afkorting of deelnemer",
     )
     taakveld = django_filters.ChoiceFilter(
-        label="Thema (taakveld)", method="filter_taakveld", empty_label="Alle thema's"
+        label="Thema (taakveld)",
+        method="filter_taakveld",
+        empty_label="Alle thema's",
+        help_text="Het hoofdthema van de samenwerking",
     )
     rechtsvorm = django_filters.ChoiceFilter(
         label="Rechtsvorm", method="filter_rechtsvorm", empty_label="Alle rechtsvormen"
@@ -75,7 +78,6 @@ class SamenwerkingFilter(django_filters.FilterSet):
         label="Gemeente",
         method="filter_gemeente",
         empty_label="Alle gemeenten",
-        help_text="Naam-slug of CBS-code, bijvoorbeeld GM1900",
     )
     regio = VinkjeFilter(label="Ook regio-indelingen tonen", method="filter_regio", widget=Vinkje)
 
