@@ -121,6 +121,13 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     regio = next(v for v in log if v["bron"].startswith("Regioatlas"))
     assert any("repeats line" in entry[1] for entry in regio["buiten_bereik"])
 
+    # DSTA: the CBS GR code, and an address only where the register gives none.
+    assert afval.zetel == "Groningen" and afval.adres == "Teststraat 1, 9700 AA Groningen"
+    afval.refresh_from_db()
+    assert afval.cbs_gr_code == "GR0316" and afval.adres == "Teststraat 1, 9700 AA Groningen"
+    streekraad = models.Samenwerking.objects.get(slug="streekraad-test")
+    assert streekraad.adres == "Postbus 2, 9600 AA Hoogezand" and streekraad.cbs_gr_code == ""
+
     for model in (models.Gemeente, models.Samenwerking, models.Stand, models.Deelname):
         assert not model.objects.filter(bron__isnull=True).exists()
 

@@ -24,6 +24,7 @@ def maak_peildata():
 def importers():
     """The importer classes in dependency order (imported late: they import models)."""
     from .cbs import CbsRegisterImporter
+    from .dsta import DstaImporter
     from .gr_register import GrRegisterImporter
     from .grenzen import GrenzenImporter
     from .opengr import OpenGrImporter
@@ -37,4 +38,5 @@ def importers():
         GrRegisterImporter,
         OpenGrImporter,
         RegioatlasImporter,
+        DstaImporter,
     ]
