@@ -72,6 +72,9 @@ run: load
 .PHONY: gates
 gates: venv
 	$(DEV_ENV) $(PY) manage.py check --fail-level WARNING
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=atlas.example.nl \
+	  DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -136,6 +139,6 @@ fuzz: venv
 
 APT_BENCH := nginx-light wrk chromium chromium-driver
 .PHONY: bench
-bench: load collectstatic
+bench: venv collectstatic
 	$(call apt_ensure,$(APT_BENCH))
 	$(PY) bench/run.py --workers $(WORKERS) --threads $(THREADS) $(BENCH_ARGS)

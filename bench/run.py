@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark: the production-like server against nginx serving the very same bytes.
 
-Run by `make bench` (which loads the dataset, runs collectstatic and installs nginx, wrk and
-Chromium). Everything runs on loopback and is bounded in time:
+Run by `make bench` (which runs collectstatic and installs nginx, wrk and Chromium). The
+dataset is loaded into a private SpatiaLite file under bench/out/ (or the PostGIS database of
+DATABASE_URL). Everything runs on loopback and is bounded in time:
 
 1. gunicorn with production settings twice: with the dataset-versioned HTTP cache (the
    production default) and with it switched off (DJANGO_HTTP_CACHE_SECONDS=0, "uncached").
@@ -336,6 +337,14 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     pages_dir = OUT / "pages"
     pages_dir.mkdir(exist_ok=True)
+    if not os.environ.get("DATABASE_URL"):
+        # A private SpatiaLite copy: `make run` or a dataset build elsewhere must not lock it.
+        database = OUT / "bench.sqlite3"
+        database.unlink(missing_ok=True)
+        os.environ["SPATIALITE_PATH"] = str(database)
+        env = dict(os.environ, DJANGO_DEBUG="1")
+        for command in (["migrate", "--noinput", "-v", "0"], ["load_dataset", "-v", "0"]):
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
     servers = Servers()
     try:
         cached = servers.gunicorn(args.workers, args.threads)

@@ -95,6 +95,9 @@ else:
         "default": {
             "ENGINE": "django.contrib.gis.db.backends.spatialite",
             "NAME": os.environ.get("SPATIALITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # Loading the SpatiaLite extension per request cost 3× throughput (docs/performance.md);
+            # production keeps a connection per thread, debug and tests open one per request.
+            "CONN_MAX_AGE": 0 if DEBUG else 60,
         }
     }
 
