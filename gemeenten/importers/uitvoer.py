@@ -52,13 +52,21 @@ def _geometrie(value):
     return f"SRID={geom.srid};{_WKT.write(geom).decode()}"
 
 
+def _waarde(obj, path):
+    """The value at a `__` path, as a sort key that puts None first on every backend."""
+    for name in path.split("__"):
+        obj = getattr(obj, name) if obj is not None else None
+    return (obj is not None, obj if obj is not None else 0)
+
+
 def rijen(model):
-    queryset = model.objects.order_by(*ORDERING[model])
+    # Sorted in Python: SQLite and PostgreSQL disagree on where NULLs go.
+    objs = sorted(model.objects.all(), key=lambda o: tuple(_waarde(o, p) for p in ORDERING[model]))
     data = serializers.serialize(
-        "python", queryset, use_natural_foreign_keys=True, use_natural_primary_keys=True
+        "python", objs, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )
     geo_fields = [f.name for f in model._meta.fields if hasattr(f, "geom_type")]
-    for obj, row in zip(queryset, data, strict=True):
+    for obj, row in zip(objs, data, strict=True):
         for name in geo_fields:
             row["fields"][name] = _geometrie(getattr(obj, name))
         for name, value in row["fields"].items():
