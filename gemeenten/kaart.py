@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -39,12 +39,7 @@ GEOJSON_PRECISION = 5
 
 def _codes(gemeenten):
     """CBS codes of Gemeente objects or code strings, in order, without duplicates."""
-    codes = []
-    for gemeente in gemeenten:
-        code = gemeente.cbs_code if isinstance(gemeente, Gemeente) else str(gemeente)
-        if code not in codes:
-            codes.append(code)
-    return codes
+    return list(dict.fromkeys(g.cbs_code if isinstance(g, Gemeente) else str(g) for g in gemeenten))
 
 
 def geojson_url(peildatum):
@@ -96,7 +91,7 @@ class GemeentenGeoJSONView(View):
         if peildatum is None:
             return _fout("Er zijn nog geen gegevens geladen.", status=503)
         inhoud = self.feature_collection(peildatum)
-        # The ETag is the content's: a browser that has this snapshot gets a 304, not 1 MB.
+        # The ETag is the content's: a browser that has this snapshot gets a 304, not 100 kB.
         etag = '"' + hashlib.sha256(inhoud.encode()).hexdigest()[:32] + '"'
         response = get_conditional_response(request, etag=etag)
         if response is None:
@@ -333,13 +328,6 @@ def kaartbeeld(gegevens, staat):
     }
 
 
-def lijst_url():
-    try:
-        return reverse("gemeenten:samenwerkingen")
-    except NoReverseMatch:  # the list is built by another part of the site
-        return "/samenwerkingen/"
-
-
 class KaartView(View):
     """/kaart/: the map with its controls, legend and the equivalent table.
 
@@ -376,8 +364,6 @@ class KaartView(View):
             "fouten": [fout for fouten in form.errors.values() for fout in fouten],
             "staat": staat,
             "beeld": kaartbeeld(gegevens, staat),
-            "lijst_url": lijst_url(),
-            "weergaven": WEERGAVEN,
         }
         if request.GET.get("deel") == "tabel":
             return render(request, self.tabel_template, context, status=status)
@@ -386,15 +372,16 @@ class KaartView(View):
             "peildatum": peildatum.code,
             "tegels": tegellaag(),
             "palet": PALET,
-            "staat": {k: staat[k] for k in ("taakveld", "schaal", "samenwerking", "weergave")}
-            | {"regio": staat["regio"]},
+            "staat": {
+                k: staat[k] for k in ("taakveld", "schaal", "samenwerking", "weergave", "regio")
+            },
             "samenwerkingen": [
                 {k: v for k, v in s.items() if k != "gemeentenamen"}
                 for s in gegevens.samenwerkingen
             ],
             "themas": gegevens.thema_namen(),
             "schalen": dict(Schaal.choices),
-            "urls": {"kaart": request.path, "lijst": lijst_url()},
+            "urls": {"kaart": request.path, "lijst": reverse("gemeenten:samenwerkingen")},
         }
         return render(request, self.template_name, context, status=status)
 
