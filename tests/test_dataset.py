@@ -4,9 +4,12 @@ the site and the map rely on. On PostGIS this also proves the fixtures load ther
 
 import datetime
 import gzip
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db.models import Count, Q
 
 from gemeenten import models
@@ -247,3 +250,28 @@ def test_participation_counts_per_municipality_are_plausible():
     )
     huidig = models.Gemeente.objects.op(p.datum).exclude(cbs_code__startswith="GM9")
     assert all(counts[g.cbs_code] >= 3 for g in huidig)
+
+
+def test_import_log_accounts_for_every_source_row():
+    """Each row read is imported or listed out of scope with a reason; none unresolved."""
+    path = Path(settings.BASE_DIR) / "fixtures" / "report" / "importverslag.json"
+    verslagen = json.loads(path.read_text(encoding="utf-8"))
+    assert len(verslagen) == 7
+    log = {v["bron"].split(" ")[0]: v for v in verslagen}
+    assert set(log) >= {"CBS", "Taxonomie", "GR-register", "OpenGR", "Regioatlas", "DSTA-lijst"}
+    for verslag in verslagen:
+        assert verslag["onopgelost"] == []
+        assert verslag["gelezen"] == verslag["geimporteerd"] + verslag["buiten_bereik_aantal"]
+        for entry in verslag["buiten_bereik"]:
+            assert entry[0] and entry[1]
+    assert log["OpenGR"]["gelezen"] == 3752
+    assert "659 rows supplied by the three northern provinces, 67 GR names" in " ".join(
+        log["OpenGR"]["opmerkingen"]
+    )
+    northern_out = sum(
+        entry[2] if len(entry) > 2 else 1
+        for entry in log["OpenGR"]["buiten_bereik"]
+        if "line" in entry[0]
+    )
+    assert log["OpenGR"]["geimporteerd"] + northern_out == 659
+    assert log["GR-register"]["gelezen"] == 1186
