@@ -33,7 +33,9 @@ def provincie(naam="Testland"):
 
 def gemeente(provincie, naam="Test", **kwargs):
     n = next(_seq)
-    return factories.gemeente(provincie, naam=f"{naam} {n}", cbs_code=f"GM{9000 + n:04d}", **kwargs)
+    return factories.gemeente(
+        provincie, naam=f"{naam} {n}", cbs_code=f"GM9{n % 1000:03d}", **kwargs
+    )
 
 
 def taakveld(code="97.1", naam="Testtaak", hoofd=("97", "Testhoofdtaakveld")):

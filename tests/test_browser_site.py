@@ -12,11 +12,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from gemeenten import models
 
 pytestmark = pytest.mark.browser
+
+FILTERKNOP = ".filters button[type=submit]"
 
 
 @pytest.fixture
@@ -24,6 +27,13 @@ def peildatum(live_url):
     peildatum = models.Peildatum.objects.exclude(code__startswith="t").order_by("-datum").first()
     assert peildatum is not None, "the real dataset (fixtures/) is not loaded"
     return peildatum
+
+
+def verstuur(browser):
+    """Submit the filter form and wait until the next page has replaced this one."""
+    oud = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, FILTERKNOP).click()
+    WebDriverWait(browser, 10).until(staleness_of(oud))
 
 
 def aantal(browser):
@@ -57,7 +67,7 @@ def test_filter_form_narrows_the_list(browser, live_url, peildatum):
     eerste = browser.find_element(By.CSS_SELECTOR, "#samenwerkingen-tabel tbody td").text
     code = eerste.split()[0]
     Select(browser.find_element(By.NAME, "taakveld")).select_by_value(code)
-    browser.find_element(By.CSS_SELECTOR, ".filters button[type=submit]").click()
+    verstuur(browser)
     query = parse_qs(urlparse(browser.current_url).query)
     assert query["taakveld"] == [code] and query["peildatum"] == [peildatum.code]
     gefilterd = aantal(browser)
@@ -77,7 +87,7 @@ def test_filter_form_narrows_the_list(browser, live_url, peildatum):
     toggle = browser.find_element(By.NAME, "regio")
     assert toggle.is_displayed() and not toggle.is_selected()
     toggle.click()
-    browser.find_element(By.CSS_SELECTOR, ".filters button[type=submit]").click()
+    verstuur(browser)
     met_regio = aantal(browser)
     regio = models.Samenwerking.objects.in_stand(peildatum).filter(soort="regio_indeling").count()
     assert met_regio == alle + regio
@@ -130,14 +140,18 @@ def test_header_search_leads_to_zoeken_and_exact_hit_redirects(browser, live_url
     browser.get(f"{live_url}/over/?peildatum={peildatum.code}")
     vak = browser.find_element(By.ID, "zoekvak-q")
     vak.send_keys(gemeente.naam[:3])
+    oud = browser.find_element(By.TAG_NAME, "html")
     vak.submit()
+    WebDriverWait(browser, 10).until(staleness_of(oud))
     assert urlparse(browser.current_url).path in ("/zoeken/", gemeente.get_absolute_url())
     if urlparse(browser.current_url).path == "/zoeken/":
         assert gemeente.naam in browser.find_element(By.ID, "inhoud").text
     vak = browser.find_element(By.ID, "zoekvak-q")
     vak.clear()
     vak.send_keys(gemeente.cbs_code)
+    oud = browser.find_element(By.TAG_NAME, "html")
     vak.submit()
+    WebDriverWait(browser, 10).until(staleness_of(oud))
     url = urlparse(browser.current_url)
     assert url.path == gemeente.get_absolute_url()
     assert parse_qs(url.query)["peildatum"] == [peildatum.code]
@@ -150,7 +164,9 @@ def test_peildatum_switch_keeps_the_page(browser, live_url, peildatum):
     if andere is None:
         pytest.skip("only one snapshot in the dataset")
     browser.get(f"{live_url}/samenwerkingen/?peildatum={peildatum.code}&regio=1")
+    oud = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.LINK_TEXT, andere.code).click()
+    WebDriverWait(browser, 10).until(staleness_of(oud))
     query = parse_qs(urlparse(browser.current_url).query)
     assert query["peildatum"] == [andere.code] and query["regio"] == ["1"]
     assert andere.naam in browser.find_element(By.CSS_SELECTOR, ".peildatumbalk").text
