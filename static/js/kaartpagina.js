@@ -372,6 +372,9 @@
   function zoomNaarSamenwerking() {
     const samenwerking = opSlug.get(staat.samenwerking);
     if (!samenwerking) {
+      if (laag.getBounds().isValid()) {
+        kaart.fitBounds(laag.getBounds(), { padding: [10, 10] }); // back to the whole region
+      }
       return;
     }
     const groep = L.featureGroup(samenwerking.gemeenten.filter((c) => lagen.has(c)).map((c) => lagen.get(c)));
@@ -532,7 +535,9 @@
     };
     legenda.addTo(kaart);
     teken();
-    zoomNaarSamenwerking();
+    if (staat.samenwerking) {
+      zoomNaarSamenwerking();
+    }
     koppelForm();
     koppelZoeken();
     A.pagina = { kaart: kaart, lagen: lagen, staat: staat };
