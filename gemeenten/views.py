@@ -194,7 +194,21 @@ class GemeenteView(PeildatumMixin, GemeenteMixin, DetailView):
             self.peildatum, markeer=[p for p, _ in profiel["partners"]], focus=self.object
         )
         context["max_gedeeld"] = profiel["partners"][0][1] if profiel["partners"] else 0
+        context["per_peildatum"] = aantallen_per_peildatum(self.object, self.peildata)
         return context
+
+
+def aantallen_per_peildatum(gemeente, peildata):
+    """[(peildatum, number of arrangements)] for one municipality, every snapshot, one query
+    (regional divisions not counted): how its collaboration changed."""
+    rijen = (
+        Deelname.objects.zonder_regio_indelingen()
+        .filter(gemeente=gemeente)
+        .values("stand__peildatum")
+        .annotate(n=Count("stand__samenwerking", distinct=True))
+    )
+    aantallen = {rij["stand__peildatum"]: rij["n"] for rij in rijen}
+    return [(p, aantallen.get(p.pk, 0)) for p in peildata if gemeente.bestaat_op(p.datum)]
 
 
 class PaginaMixin:
