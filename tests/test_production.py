@@ -230,7 +230,7 @@ def test_static_files_are_hashed_compressed_and_cached_for_ever(
 
 
 @pytest.fixture(scope="module")
-def server_on_test_database(static_root, tmp_path_factory, django_db_setup):
+def server_on_test_database(static_root, tmp_path_factory, django_db_setup, django_db_blocker):
     """gunicorn with production settings on the (committed) test database."""
     from django.db import connection
 
@@ -253,6 +253,26 @@ def server_on_test_database(static_root, tmp_path_factory, django_db_setup):
     yield port
     process.terminate()
     process.wait(timeout=30)
+    if "DATABASE_URL" in where:
+        wait_for_other_sessions_to_end(django_db_blocker)
+
+
+def wait_for_other_sessions_to_end(django_db_blocker, seconds=15):
+    """PostgreSQL ends a closed session's backend a moment later; the test database can only
+    be dropped at the end of the session once the server's sessions are gone."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0] == 0:
+                    return
+            time.sleep(0.2)
 
 
 @pytest.mark.django_db
