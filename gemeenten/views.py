@@ -45,7 +45,12 @@ class HomeView(PeildatumMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         peildatum = self.peildatum
-        gemeenten = Gemeente.objects.op(peildatum.datum).count()
+        aantallen = Deelname.objects.zonder_regio_indelingen().aantallen_per_gemeente(peildatum)
+        op_peildatum = list(Gemeente.objects.op(peildatum.datum))
+        for gemeente in op_peildatum:
+            gemeente.aantal = aantallen.get(gemeente.pk, 0)
+        ranglijst = sorted(op_peildatum, key=lambda g: (-g.aantal, g.naam))
+        gemeenten = len(op_peildatum)
         deelnames = (
             Deelname.objects.zonder_regio_indelingen()
             .filter(stand__peildatum=peildatum, gemeente__isnull=False)
@@ -58,6 +63,8 @@ class HomeView(PeildatumMixin, TemplateView):
             aantal_regio_indelingen=in_stand.filter(soort=Soort.REGIO_INDELING).count(),
             aantal_deelnames=deelnames,
             gemiddelde=deelnames / gemeenten if gemeenten else 0,
+            meeste=ranglijst[:5],
+            minste=ranglijst[-5:][::-1] if len(ranglijst) > 10 else [],
             minikaart=kaart.mini_kaart(peildatum, modus="intensiteit"),
         )
         return context

@@ -352,3 +352,24 @@ def test_profile_compares_snapshots(client, wereld):
     assert per_peildatum[ander] == 1
     assert per_peildatum[wereld.peildatum] == response.context["aantal_samenwerkingen"]
     assert f'href="{gemeente.get_absolute_url()}?peildatum=t2001"' in response.content.decode()
+
+
+def test_home_ranks_municipalities_by_number_of_arrangements(client, wereld):
+    response = client.get("/", {"peildatum": wereld.peildatum.code})
+    meeste = response.context["meeste"]
+    aantallen = [g.aantal for g in meeste]
+    assert aantallen == sorted(aantallen, reverse=True)
+    for gemeente in meeste:
+        assert gemeente.aantal == (
+            models.Samenwerking.objects.in_stand(wereld.peildatum, deelnames__gemeente=gemeente)
+            .zonder_regio_indelingen()
+            .count()
+        )
+    alle = models.Gemeente.objects.op(wereld.peildatum.datum)
+    hoogste = max(
+        models.Samenwerking.objects.in_stand(wereld.peildatum, deelnames__gemeente=g)
+        .zonder_regio_indelingen()
+        .count()
+        for g in alle
+    )
+    assert meeste[0].aantal == hoogste
