@@ -64,7 +64,9 @@ class HomeView(PeildatumMixin, TemplateView):
             aantal_deelnames=deelnames,
             gemiddelde=deelnames / gemeenten if gemeenten else 0,
             meeste=ranglijst[:5],
-            minste=ranglijst[-5:][::-1] if len(ranglijst) > 10 else [],
+            minste=sorted(ranglijst, key=lambda g: (g.aantal, g.naam))[:5]
+            if len(ranglijst) > 10
+            else [],
             minikaart=kaart.mini_kaart(peildatum, modus="intensiteit"),
         )
         return context
