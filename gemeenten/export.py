@@ -150,7 +150,7 @@ class SamenwerkingenCsvView(CsvMixin, View):
         delen = [
             f"{naam}-{waarde}"
             for naam, waarde in filterset.form.cleaned_data.items()
-            if waarde and naam != "regio"
+            if waarde and naam not in ("regio", "sorteer")
         ]
         if filterset.form.cleaned_data.get("regio"):
             delen.append("met-regio-indelingen")

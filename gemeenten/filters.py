@@ -49,6 +49,14 @@ class VinkjeFilter(django_filters.BooleanFilter):
     field_class = forms.BooleanField
 
 
+class Sortering(django_filters.OrderingFilter):
+    """Ordering with the name (then the id) as tie-breaker, so pages stay stable."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "naam", "pk") if value else qs
+
+
 class SamenwerkingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Zoek",
@@ -80,6 +88,13 @@ class SamenwerkingFilter(django_filters.FilterSet):
         empty_label="Alle gemeenten",
     )
     regio = VinkjeFilter(label="Ook regio-indelingen tonen", method="filter_regio", widget=Vinkje)
+    sorteer = Sortering(
+        label="Sorteer op",
+        fields=(("naam", "naam"), ("stand_aantal", "deelnemers"), ("taakveld__volgorde", "thema")),
+        field_labels={"naam": "naam", "stand_aantal": "deelnemers", "taakveld__volgorde": "thema"},
+        empty_label=None,
+        null_label=None,
+    )
 
     class Meta:
         model = Samenwerking
@@ -88,6 +103,7 @@ class SamenwerkingFilter(django_filters.FilterSet):
     # The parameters of this filterset, each allowed once in a query string.
     parameters = (
         *("q", "taakveld", "rechtsvorm", "soort", "schaal", "provincie", "gemeente", "regio"),
+        "sorteer",
     )
 
     def __init__(self, data=None, queryset=None, *, peildatum, request=None, prefix=None):
@@ -217,9 +233,3 @@ class SamenwerkingFilter(django_filters.FilterSet):
         if not self.is_bound or not self.is_valid():
             return None
         return self.gemeenten_op_slug.get(self.form.cleaned_data.get("gemeente"))
-
-    @property
-    def is_gefilterd(self):
-        return self.is_bound and any(
-            self.form.cleaned_data.get(naam) for naam in self.parameters if naam != "regio"
-        )

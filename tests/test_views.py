@@ -238,6 +238,7 @@ def test_over_page_has_the_2013_note(client):
         {"schaal": "enorm"},
         {"soort": "%"},
         {"provincie": "PV00"},
+        {"sorteer": "wachtwoord"},
         {"page": "99999"},
         {"page": "-1"},
         {"page": "abc"},
@@ -373,3 +374,21 @@ def test_home_ranks_municipalities_by_number_of_arrangements(client, wereld):
         for g in alle
     )
     assert meeste[0].aantal == hoogste
+
+
+@pytest.mark.parametrize(
+    ("sorteer", "sleutel"),
+    [
+        ("naam", lambda s: (s.naam,)),
+        ("-deelnemers", lambda s: (-s.standen.get().aantal_deelnemers, s.naam)),
+        ("thema", lambda s: (s.taakveld.volgorde, s.naam)),
+    ],
+)
+def test_list_sorts_and_exports_in_the_same_order(client, wereld, sorteer, sleutel):
+    params = {"provincie": wereld.provincie.slug, "sorteer": sorteer}
+    getoond = [s.slug for s in lijst(client, wereld.peildatum, **params).context["samenwerkingen"]]
+    assert getoond == [s.slug for s in sorted(wereld.samenwerkingen, key=sleutel)]
+    data = client.get(
+        "/api/samenwerkingen.json", {"peildatum": wereld.peildatum.code, **params}
+    ).json()
+    assert [s["slug"] for s in data["samenwerkingen"]] == getoond
