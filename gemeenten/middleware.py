@@ -133,7 +133,9 @@ class DatasetCacheMiddleware:
             return self.get_response(request)
         # gzip_page views answer differently to gzip and non-gzip clients: two variants.
         variant = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
-        url = request.get_full_path()
+        # Absolute URLs (the CSV's page column) depend on scheme and host; get_host() also
+        # refuses a host outside ALLOWED_HOSTS before anything is served from the cache.
+        url = request.build_absolute_uri()
         digest = hashlib.sha256(f"{version}|{variant}|{url}".encode()).hexdigest()[:32]
         etag = f'"{digest}"'
         key = f"page:{digest}"

@@ -168,6 +168,14 @@ def test_gzip_and_plain_clients_get_their_own_variant(client):
     assert "max-age=3600" in not_modified["Cache-Control"]
 
 
+@override_settings(**CACHING, ALLOWED_HOSTS=["atlas.example.nl", "testserver"])
+def test_host_and_scheme_are_part_of_the_key_and_the_host_is_checked(client):
+    plain = client.get("/bronnen/")
+    assert client.get("/bronnen/", HTTP_HOST="atlas.example.nl")["ETag"] != plain["ETag"]
+    assert client.get("/bronnen/", secure=True)["ETag"] != plain["ETag"]
+    assert client.get("/bronnen/", HTTP_HOST="evil.example.com").status_code == 400
+
+
 @override_settings(**CACHING)
 def test_a_private_response_is_neither_tagged_nor_cached(client):
     response = client.get("/nooit/")
