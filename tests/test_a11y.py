@@ -57,7 +57,9 @@ def html_pages():
         .values_list("code", flat=True)
     )
     urls = [f"{url}?peildatum={code}" for url in pages for code in codes] or pages
-    return urls + ["/test-bestaat-niet/"]
+    # States a bare URL does not show: search results, a filtered list with its chips.
+    states = ["/zoeken/?q=zorg", "/samenwerkingen/?q=zorg&soort=gemeenschappelijke_regeling"]
+    return urls + states + ["/test-bestaat-niet/"]
 
 
 def audit(browser, url, axe_source):
@@ -101,6 +103,20 @@ def test_no_serious_or_critical_axe_violations(browser, live_url, axe_source):
         + f" — {len(blocking)} serious/critical"
     )
     assert not blocking, "\n".join(blocking)
+
+
+@pytest.mark.parametrize("template", ["500.html", "503.html"])
+def test_standalone_error_pages_have_no_serious_violations(browser, axe_source, template, tmp_path):
+    """500 and 503 are rendered without a request; audited as files in the same browser."""
+    from django.template import loader
+
+    page = tmp_path / template
+    page.write_text(loader.render_to_string(template))
+    browser.get(page.as_uri())
+    browser.execute_script(axe_source)
+    result = browser.execute_async_script(RUN_AXE)
+    blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, (template, blocking)
 
 
 def test_the_audit_can_fail(browser, live_url, axe_source):
