@@ -6,24 +6,45 @@ from django.contrib.gis import admin
 from . import models
 
 
+class DatasetAdmin(admin.ModelAdmin):
+    """Read-mostly: the dataset is rebuilt by the importers, so curators inspect it here.
+
+    Only superusers may correct a record in an emergency; nobody adds or deletes rows by hand
+    (a new row would have no source, a deletion would be undone by the next build).
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class DatasetGISAdmin(DatasetAdmin, admin.GISModelAdmin):
+    pass
+
+
 @admin.register(models.Bron)
-class BronAdmin(admin.ModelAdmin):
+class BronAdmin(DatasetAdmin):
     list_display = ["code", "naam", "uitgever", "licentie", "peildatum"]
     search_fields = ["code", "naam", "uitgever"]
 
 
 @admin.register(models.Peildatum)
-class PeildatumAdmin(admin.ModelAdmin):
+class PeildatumAdmin(DatasetAdmin):
     list_display = ["code", "datum", "naam", "grensjaar"]
 
 
 @admin.register(models.Provincie)
-class ProvincieAdmin(admin.ModelAdmin):
+class ProvincieAdmin(DatasetAdmin):
     list_display = ["code", "naam"]
 
 
 @admin.register(models.Gemeente)
-class GemeenteAdmin(admin.ModelAdmin):
+class GemeenteAdmin(DatasetAdmin):
     list_display = ["cbs_code", "naam", "provincie", "geldig_van", "geldig_tot"]
     list_filter = ["provincie"]
     search_fields = ["cbs_code", "naam"]
@@ -31,49 +52,50 @@ class GemeenteAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.GemeenteGrens)
-class GemeenteGrensAdmin(admin.GISModelAdmin):
+class GemeenteGrensAdmin(DatasetGISAdmin):
     list_display = ["gemeente", "jaar"]
     list_filter = ["jaar"]
     list_select_related = ["gemeente"]
 
 
 @admin.register(models.ProvincieGrens)
-class ProvincieGrensAdmin(admin.GISModelAdmin):
+class ProvincieGrensAdmin(DatasetGISAdmin):
     list_display = ["provincie", "jaar"]
     list_select_related = ["provincie"]
 
 
 @admin.register(models.Herindeling)
-class HerindelingAdmin(admin.ModelAdmin):
+class HerindelingAdmin(DatasetAdmin):
     list_display = ["datum", "voorganger", "opvolger", "soort", "deel"]
     list_filter = ["soort"]
     list_select_related = ["voorganger", "opvolger"]
 
 
 @admin.register(models.Hoofdtaakveld)
-class HoofdtaakveldAdmin(admin.ModelAdmin):
+class HoofdtaakveldAdmin(DatasetAdmin):
     list_display = ["code", "naam"]
 
 
 @admin.register(models.Taakveld)
-class TaakveldAdmin(admin.ModelAdmin):
+class TaakveldAdmin(DatasetAdmin):
     list_display = ["code", "naam", "hoofdtaakveld"]
     list_select_related = ["hoofdtaakveld"]
 
 
 @admin.register(models.Rechtsvorm)
-class RechtsvormAdmin(admin.ModelAdmin):
+class RechtsvormAdmin(DatasetAdmin):
     list_display = ["code", "naam"]
 
 
 @admin.register(models.Organisatie)
-class OrganisatieAdmin(admin.ModelAdmin):
+class OrganisatieAdmin(DatasetAdmin):
     list_display = ["naam", "soort", "land"]
     list_filter = ["soort", "land"]
     search_fields = ["naam", "slug"]
 
 
 class VersieInline(admin.TabularInline):
+    can_delete = False
     model = models.Versie
     fk_name = "samenwerking"
     fields = ["register_id", "titel", "in_werking", "buiten_werking"]
@@ -81,13 +103,14 @@ class VersieInline(admin.TabularInline):
 
 
 class StandInline(admin.TabularInline):
+    can_delete = False
     model = models.Stand
     fields = ["peildatum", "naam_in_bron", "schaal", "aantal_deelnemers"]
     extra = 0
 
 
 @admin.register(models.Samenwerking)
-class SamenwerkingAdmin(admin.ModelAdmin):
+class SamenwerkingAdmin(DatasetAdmin):
     list_display = ["naam", "afkorting", "soort", "rechtsvorm", "taakveld"]
     list_filter = ["soort", "rechtsvorm"]
     search_fields = ["naam", "afkorting", "slug"]
@@ -97,6 +120,7 @@ class SamenwerkingAdmin(admin.ModelAdmin):
 
 
 class DeelnameInline(admin.TabularInline):
+    can_delete = False
     model = models.Deelname
     fields = ["gemeente", "organisatie", "rol", "toegetreden_op", "naam_in_bron"]
     raw_id_fields = ["gemeente", "organisatie"]
@@ -104,7 +128,7 @@ class DeelnameInline(admin.TabularInline):
 
 
 @admin.register(models.Stand)
-class StandAdmin(admin.ModelAdmin):
+class StandAdmin(DatasetAdmin):
     list_display = ["samenwerking", "peildatum", "schaal", "aantal_deelnemers"]
     list_filter = ["peildatum", "schaal"]
     list_select_related = ["samenwerking", "peildatum"]
