@@ -249,30 +249,30 @@ def server_on_test_database(static_root, tmp_path_factory, django_db_setup, djan
         GUNICORN_LOG=str(tmp_path_factory.mktemp("gunicorn") / "log.txt"),
         **where,
     )
+    postgres = "DATABASE_URL" in where
+    before = other_sessions(django_db_blocker) if postgres else set()
     process, port = start_gunicorn(env)
     yield port
     process.terminate()
     process.wait(timeout=30)
-    if "DATABASE_URL" in where:
-        wait_for_other_sessions_to_end(django_db_blocker)
+    if postgres:
+        # PostgreSQL ends a closed session's backend a moment later; the test database can
+        # only be dropped at the end of the run once the server's sessions are gone.
+        deadline = time.monotonic() + 15
+        while other_sessions(django_db_blocker) - before and time.monotonic() < deadline:
+            time.sleep(0.2)
 
 
-def wait_for_other_sessions_to_end(django_db_blocker, seconds=15):
-    """PostgreSQL ends a closed session's backend a moment later; the test database can only
-    be dropped at the end of the session once the server's sessions are gone."""
+def other_sessions(django_db_blocker):
+    """Backend pids of the other sessions on the test database."""
     from django.db import connection
 
-    with django_db_blocker.unblock():
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-                if cursor.fetchone()[0] == 0:
-                    return
-            time.sleep(0.2)
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 @pytest.mark.django_db
