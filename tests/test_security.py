@@ -128,6 +128,10 @@ def test_admin_is_behind_a_login(client):
     response = client.get("/" + settings.ADMIN_PATH)
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+    login = client.get(response["Location"])
+    assert login.status_code == 200
+    assert "unsafe-inline" not in login["Content-Security-Policy"]
+    assert login["X-Frame-Options"] == "DENY"
 
 
 # A small URLconf of its own to make a view fail on purpose, in-process.
