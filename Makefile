@@ -108,8 +108,9 @@ test: test-system-deps venv gates $(AXE)
 	$(MAKE) --no-print-directory test-postgis
 
 # --- Production-like serving, fuzzing, benchmark (issue 5) ---------------------------------
-# gthread workers keep connections alive; one process per CPU, threads for waiting on I/O.
-WORKERS ?= $(shell nproc)
+# gthread workers keep connections alive; 2 × CPUs + 1 processes (with 1 per CPU the 60 s
+# load run of make bench timed out on a busy 2-CPU machine), threads for waiting on I/O.
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 THREADS ?= 8
 SECRET_FILE := .serve-secret-key
 # Production settings; plain http on loopback, so no redirect to https.
