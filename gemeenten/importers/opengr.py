@@ -7,6 +7,7 @@ names, German participants marked `(Duitsland)`, one GR under two names, repeate
 """
 
 import datetime
+import re
 from collections import defaultdict
 
 from django.utils.text import slugify
@@ -39,6 +40,15 @@ def herstel_mojibake(text):
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return text
+
+
+# An abbreviation the source states in capitals between brackets: "… (ARCG)", "… (PG & Z)".
+AFKORTING = re.compile(r"\(([A-Z][A-Z0-9&. ]*[A-Z0-9])\)")
+
+
+def afkorting_uit_naam(naam):
+    match = AFKORTING.search(naam)
+    return match.group(1) if match else ""
 
 
 def norm(naam):
@@ -142,6 +152,10 @@ class OpenGrImporter(BaseImporter):
             if samenwerking is None:
                 continue
             namen = sorted({naam for naam, _ in per_slug[slug]})
+            afkorting = next(filter(None, map(afkorting_uit_naam, namen)), "")
+            if afkorting and not samenwerking.afkorting:
+                samenwerking.afkorting = afkorting
+                samenwerking.save(update_fields=["afkorting"])
             deelnames = []
             gezien = {}
             for naam, resolved in per_slug[slug]:
