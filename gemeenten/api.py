@@ -94,12 +94,7 @@ class SamenwerkingenApiView(JsonPeildatumMixin, View):
     enkelvoudige_parameters = SamenwerkingFilter.parameters
 
     def get(self, request):
-        filterset = SamenwerkingFilter(
-            request.GET,
-            queryset=Samenwerking.objects.voor_export(self.peildatum),
-            peildatum=self.peildatum,
-            request=request,
-        )
+        filterset = SamenwerkingFilter.voor_export(request, self.peildatum)
         if not filterset.is_valid():
             return self.ongeldig(
                 "Deze selectie kan niet.",

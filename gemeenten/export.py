@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.views import View
 
 from .filters import SamenwerkingFilter
-from .models import Samenwerking, Schaal, Soort
+from .models import Schaal, Soort
 from .peildatum import PeildatumMixin
 from .views import GemeenteMixin, gemeente_profiel, gemeenten_overzicht, met_peildatum
 
@@ -130,12 +130,7 @@ class SamenwerkingenCsvView(CsvMixin, View):
     enkelvoudige_parameters = SamenwerkingFilter.parameters + ("sep",)
 
     def csv(self, request):
-        filterset = SamenwerkingFilter(
-            request.GET,
-            queryset=Samenwerking.objects.voor_export(self.peildatum),
-            peildatum=self.peildatum,
-            request=request,
-        )
+        filterset = SamenwerkingFilter.voor_export(request, self.peildatum)
         if not filterset.is_valid():
             return self.ongeldig(foutmelding(filterset))
         gemeente = filterset.gekozen_gemeente

@@ -21,6 +21,19 @@ ONBEKEND = "onbekend"
 MAX_ZOEKTERM = 100
 
 
+def taakveld_keuzes(taakvelden):
+    """Choices for a theme: each hoofdtaakveld ("7", all of it) followed by its taakvelden.
+
+    `taakvelden` in their order, with `hoofdtaakveld` selected."""
+    keuzes, hoofd = [], None
+    for taakveld in taakvelden:
+        if taakveld.hoofdtaakveld != hoofd:
+            hoofd = taakveld.hoofdtaakveld
+            keuzes.append((hoofd.code, f"{hoofd.code} {hoofd.naam} (alle)"))
+        keuzes.append((taakveld.code, f"\u2003{taakveld.code} {taakveld.naam}"))
+    return keuzes
+
+
 class AliasChoiceField(ChoiceField):
     """A choice field that also accepts other spellings of a value (a CBS code for a slug,
     any letter case); `aliases` is a callable returning {alias: value}."""
@@ -106,6 +119,17 @@ class SamenwerkingFilter(django_filters.FilterSet):
         "sorteer",
     )
 
+    @classmethod
+    def voor_export(cls, request, peildatum):
+        """The list's filterset over the export queryset: the CSV and JSON twins of a list
+        hold exactly what the list shows."""
+        return cls(
+            request.GET,
+            queryset=Samenwerking.objects.voor_export(peildatum),
+            peildatum=peildatum,
+            request=request,
+        )
+
     def __init__(self, data=None, queryset=None, *, peildatum, request=None, prefix=None):
         self.peildatum = peildatum
         # Always bound: without parameters the defaults (no regional divisions) still apply.
@@ -131,13 +155,7 @@ class SamenwerkingFilter(django_filters.FilterSet):
         return list(Taakveld.objects.select_related("hoofdtaakveld"))
 
     def _taakveld_keuzes(self):
-        keuzes, hoofd = [], None
-        for taakveld in self._taakvelden:
-            if taakveld.hoofdtaakveld != hoofd:
-                hoofd = taakveld.hoofdtaakveld
-                keuzes.append((hoofd.code, f"{hoofd.code} {hoofd.naam} (alle)"))
-            keuzes.append((taakveld.code, f"\u2003{taakveld.code} {taakveld.naam}"))
-        return keuzes
+        return taakveld_keuzes(self._taakvelden)
 
     @cached_property
     def _rechtsvormen(self):

@@ -19,6 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.gzip import gzip_page
 
+from .filters import taakveld_keuzes
 from .models import (
     Deelname,
     Gemeente,
@@ -198,13 +199,7 @@ class Kaartgegevens:
         return namen
 
     def thema_keuzes(self):
-        keuzes, hoofd = [], None
-        for taakveld in self.taakvelden:
-            if taakveld.hoofdtaakveld != hoofd:
-                hoofd = taakveld.hoofdtaakveld
-                keuzes.append((hoofd.code, f"{hoofd.code} {hoofd.naam} (alle)"))
-            keuzes.append((taakveld.code, f"\u2003{taakveld.code} {taakveld.naam}"))
-        return keuzes
+        return taakveld_keuzes(self.taakvelden)
 
     def samenwerking_keuzes(self):
         return [
