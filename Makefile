@@ -10,6 +10,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_RUN := python3 python3-venv gdal-bin libsqlite3-mod-spatialite
+# The PostGIS extension for the installed server is added in test-system-deps
+# (Debian names it after the server's major version, e.g. postgresql-15-postgis-3).
 APT_TEST := postgresql postgis chromium chromium-driver
 # Local commands run with debug settings; production settings come from the environment.
 DEV_ENV := DJANGO_DEBUG=1
@@ -39,6 +41,12 @@ system-deps:
 .PHONY: test-system-deps
 test-system-deps: system-deps
 	$(call apt_ensure,$(APT_TEST))
+	@pkg=postgresql-$$(ls /usr/lib/postgresql | sort -V | tail -n 1)-postgis-3; \
+	if ! dpkg -s $$pkg >/dev/null 2>&1; then \
+	  echo ">> installing Debian packages: $$pkg"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$pkg; \
+	fi
 
 # Debian's python3 (3.11): its sqlite3 module can load the SpatiaLite extension.
 $(VENV)/.installed: requirements.txt | system-deps
