@@ -51,6 +51,20 @@ def afkorting_uit_naam(naam):
     return match.group(1) if match else ""
 
 
+def afkorting_voor(samenwerking_naam, opengr_naam):
+    """The abbreviation an OpenGR name gives, if it belongs to the arrangement's own name:
+    it stands in that name, or the rest of the OpenGR name does. An alias to a renamed
+    successor (PG & Z → GGD Groningen) keeps no abbreviation of the old name."""
+    afkorting = afkorting_uit_naam(opengr_naam)
+    if not afkorting:
+        return ""
+    kaal = slugify(AFKORTING.sub("", opengr_naam)).replace("-", "")
+    eigen = slugify(samenwerking_naam).replace("-", "")
+    if afkorting in samenwerking_naam or (kaal and kaal in eigen):
+        return afkorting
+    return ""
+
+
 def norm(naam):
     return " ".join(naam.replace("-", " ").split()).casefold()
 
@@ -152,7 +166,9 @@ class OpenGrImporter(BaseImporter):
             if samenwerking is None:
                 continue
             namen = sorted({naam for naam, _ in per_slug[slug]})
-            afkorting = next(filter(None, map(afkorting_uit_naam, namen)), "")
+            afkorting = next(
+                filter(None, (afkorting_voor(samenwerking.naam, naam) for naam in namen)), ""
+            )
             if afkorting and not samenwerking.afkorting:
                 samenwerking.afkorting = afkorting
                 samenwerking.save(update_fields=["afkorting"])
