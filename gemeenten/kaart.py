@@ -8,6 +8,7 @@ every map view also exists without JavaScript.
 
 import hashlib
 import json
+from collections import defaultdict
 
 from django import forms
 from django.conf import settings
@@ -29,6 +30,7 @@ from .models import (
     Schaal,
     Soort,
     Taakveld,
+    rangschik_partners,
 )
 from .peildatum import OngeldigePeildatum, kies_peildatum
 
@@ -145,10 +147,11 @@ PALET = (
     "#ffff99",
 )
 
-INTENSITEIT, LAPJES, SAMENWERKING = "intensiteit", "lapjes", "samenwerking"
+INTENSITEIT, LAPJES, PARTNERS, SAMENWERKING = "intensiteit", "lapjes", "partners", "samenwerking"
 WEERGAVEN = (
     (INTENSITEIT, "Aantal samenwerkingen per gemeente"),
     (LAPJES, "Samenwerkingen in kleur (lappendeken)"),
+    (PARTNERS, "Met wie werkt een gemeente samen"),
 )
 JA = {"1", "ja", "on", "true"}
 
@@ -165,6 +168,7 @@ class Kaartgegevens:
         self.gemeenten = list(
             Gemeente.objects.op(peildatum.datum).select_related("provincie").order_by("naam")
         )
+        self.gemeente_op_code = {gemeente.cbs_code: gemeente for gemeente in self.gemeenten}
         self.samenwerkingen = [
             self._als_dict(samenwerking)
             for samenwerking in Samenwerking.objects.voor_kaart(peildatum)
@@ -219,11 +223,14 @@ class Kaartkeuze(forms.Form):
     weergave = forms.ChoiceField(
         label="Weergave", required=False, choices=[("", "automatisch"), *WEERGAVEN]
     )
+    # The municipality of the "partners" view: its slug or CBS code; cleaned to the slug.
+    gemeente = forms.CharField(label="Gemeente (voor ‘met wie’)", required=False)
     # Ticked for 1/ja/on/true, anything else is not ticked (as in the list's filter).
     regio = forms.CharField(label="Ook regio-indelingen", required=False, strip=True)
 
     def __init__(self, data, gegevens):
         super().__init__(data)
+        self.gegevens = gegevens
         self.fields["taakveld"].choices = [("", "Alle thema's"), *gegevens.thema_keuzes()]
         self.fields["samenwerking"].choices = [("", "geen"), *gegevens.samenwerking_keuzes()]
         self.fields["taakveld"].error_messages["invalid_choice"] = (
@@ -237,16 +244,41 @@ class Kaartkeuze(forms.Form):
             "Die samenwerking bestaat niet op deze peildatum."
         )
         self.fields["weergave"].error_messages["invalid_choice"] = (
-            "Onbekende weergave: kies intensiteit of lapjes."
+            "Onbekende weergave: kies intensiteit, lapjes of partners."
         )
 
     def clean_regio(self):
         return self.cleaned_data["regio"].strip().lower() in JA
 
+    def clean_gemeente(self):
+        waarde = self.cleaned_data["gemeente"]
+        if not waarde:
+            return ""
+        for gemeente in self.gegevens.gemeenten:
+            if waarde == gemeente.slug or waarde.upper() == gemeente.cbs_code:
+                return gemeente.slug
+        raise forms.ValidationError("Die gemeente bestaat niet op deze peildatum.")
+
+    def clean(self):
+        # The partners view needs a municipality; without a valid one the map falls back to
+        # the automatic view (the valid rest of the state).
+        if self.cleaned_data.get("weergave") == PARTNERS and not self.cleaned_data.get("gemeente"):
+            self.cleaned_data["weergave"] = ""
+            if "gemeente" not in self.errors:
+                self.add_error("gemeente", "Kies een gemeente voor de weergave ‘met wie’.")
+        return self.cleaned_data
+
 
 def staat_uit(form):
     """The map state: the valid parameters of the form, defaults for the rest."""
-    staat = {"taakveld": "", "schaal": "", "samenwerking": "", "weergave": "", "regio": False}
+    staat = {
+        "taakveld": "",
+        "schaal": "",
+        "samenwerking": "",
+        "weergave": "",
+        "gemeente": "",
+        "regio": False,
+    }
     staat.update({k: v for k, v in form.cleaned_data.items() if k in staat})
     if staat["samenwerking"]:
         staat["effectief"] = SAMENWERKING
@@ -275,6 +307,22 @@ def selectie(samenwerkingen, staat):
     return gekozen
 
 
+def partners(gegevens, gekozen, gemeente):
+    """The municipalities that share arrangements of `gekozen` with `gemeente`, ranked."""
+    gedeeld = defaultdict(list)
+    for samenwerking in gekozen:
+        if gemeente.cbs_code in samenwerking["gemeenten"]:
+            for code in samenwerking["gemeenten"]:
+                partner = gegevens.gemeente_op_code.get(code)
+                if partner is not None and partner != gemeente:
+                    gedeeld[partner].append(samenwerking)
+    telling = {partner: len(lijst) for partner, lijst in gedeeld.items()}
+    return [
+        {"gemeente": partner, "aantal": aantal, "samenwerkingen": gedeeld[partner]}
+        for partner, aantal in rangschik_partners(telling)
+    ]
+
+
 def kaartbeeld(gegevens, staat):
     """What one map view shows, for the table next to the map (and its title)."""
     namen = gegevens.thema_namen()
@@ -293,8 +341,13 @@ def kaartbeeld(gegevens, staat):
         delen.append(f"schaal {schalen.get(staat['schaal'], staat['schaal'])}")
     filter_tekst = ", ".join(delen)
     samenwerking = gegevens.op_slug.get(staat["samenwerking"])
+    gemeente = next((g for g in gegevens.gemeenten if g.slug == staat["gemeente"]), None)
     if staat["effectief"] == SAMENWERKING and samenwerking:
         titel = f"Deelnemers aan {samenwerking['naam']}"
+    elif staat["effectief"] == PARTNERS and gemeente:
+        titel = f"Met wie werkt {gemeente.naam} samen" + (
+            f" ({filter_tekst})" if filter_tekst else ""
+        )
     elif staat["effectief"] == LAPJES:
         titel = "Samenwerkingen" + (f" ({filter_tekst})" if filter_tekst else "")
     else:
@@ -320,6 +373,10 @@ def kaartbeeld(gegevens, staat):
         "samenwerking": samenwerking
         and {**samenwerking, "schaal_label": schalen.get(samenwerking["schaal"], "")},
         "thema": namen.get(staat["taakveld"], ""),
+        "gemeente": gemeente,
+        "partners": partners(gegevens, gekozen, gemeente)
+        if staat["effectief"] == PARTNERS and gemeente
+        else [],
     }
 
 
@@ -332,7 +389,16 @@ class KaartView(View):
 
     template_name = "gemeenten/kaart.html"
     tabel_template = "gemeenten/_kaart_tabel.html"
-    parameters = ("peildatum", "taakveld", "schaal", "samenwerking", "weergave", "regio", "deel")
+    parameters = (
+        "peildatum",
+        "taakveld",
+        "schaal",
+        "samenwerking",
+        "weergave",
+        "gemeente",
+        "regio",
+        "deel",
+    )
 
     def get(self, request):
         for naam in self.parameters:
@@ -368,7 +434,8 @@ class KaartView(View):
             "tegels": tegellaag(),
             "palet": PALET,
             "staat": {
-                k: staat[k] for k in ("taakveld", "schaal", "samenwerking", "weergave", "regio")
+                k: staat[k]
+                for k in ("taakveld", "schaal", "samenwerking", "weergave", "gemeente", "regio")
             },
             "samenwerkingen": [
                 {k: v for k, v in s.items() if k != "gemeentenamen"}

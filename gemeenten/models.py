@@ -163,6 +163,14 @@ class Gemeente(models.Model):
         )
 
 
+def rangschik_partners(telling):
+    """[(gemeente, number shared)] from {Gemeente: number}: most shared first, then by name.
+
+    One ranking for the profile's partners and the map's "met wie" view.
+    """
+    return sorted(telling.items(), key=lambda item: (-item[1], item[0].naam))
+
+
 class Grens(models.Model):
     """A boundary in one division year: the full geometry and a simplified copy for the map."""
 

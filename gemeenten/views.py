@@ -26,6 +26,7 @@ from .models import (
     Soort,
     Stand,
     Versie,
+    rangschik_partners,
 )
 from .peildatum import PeildatumMixin
 
@@ -183,7 +184,7 @@ def gemeente_profiel(gemeente, peildatum):
         "groepen": sorted(groepen.items(), key=lambda item: item[0].code),
         "regio_indelingen": regio_indelingen,
         "aantal_samenwerkingen": aantal,
-        "partners": sorted(partners.items(), key=lambda item: (-item[1], item[0].naam)),
+        "partners": rangschik_partners(partners),
         "opgegaan_in": [s for s in stappen if s.voorganger_id == gemeente.pk],
         "voorgangers": [s for s in stappen if s.opvolger_id == gemeente.pk],
         "bestaat_op_peildatum": gemeente.bestaat_op(peildatum.datum),

@@ -317,14 +317,20 @@ def test_a_configured_tile_layer_is_drawn_with_its_attribution(browser, live_url
 
 
 def test_map_views_have_no_serious_accessibility_violations(kaart, wereld):
-    """axe-core (see test_a11y.py) on the patchwork, one arrangement and the intensity view."""
+    """axe-core (see test_a11y.py) on the patchwork, one arrangement, intensity and partners."""
     from tests.test_a11y import AXE, BLOCKING, RUN_AXE
 
     if not AXE.exists():
         pytest.skip("axe-core is not installed (npm ci)")
     bron = AXE.read_text()
     abc = wereld.sw["abc"].slug
-    for query in ("taakveld=91", f"samenwerking={abc}", "taakveld=91&weergave=intensiteit"):
+    partners = f"weergave=partners&gemeente={wereld.gemeenten[0].slug}"
+    for query in (
+        "taakveld=91",
+        f"samenwerking={abc}",
+        "taakveld=91&weergave=intensiteit",
+        partners,
+    ):
         browser = kaart(f"peildatum={wereld.peildatum.code}&{query}")
         browser.execute_script(bron)
         browser.set_script_timeout(60)
@@ -349,3 +355,41 @@ def test_back_button_restores_the_previous_view(kaart, wereld):
         "Alle schalen"
     )
     wacht_op(browser, lambda b: "subregionaal" not in b.find_element(By.ID, "kaart-tabel").text)
+
+
+def test_partners_view_colours_by_shared_arrangements_and_lists_the_partners(kaart, wereld):
+    a, b, c, d, e, f = wereld.gemeenten
+    browser = kaart(f"peildatum={wereld.peildatum.code}")
+    veld = browser.find_element(By.ID, "keuze-gemeente-veld")
+    assert not veld.is_displayed()  # only for the "met wie" view
+
+    Select(browser.find_element(By.ID, "keuze-weergave")).select_by_value("partners")
+    wacht_op(browser, lambda b: veld.is_displayed())  # a municipality is asked for first
+    assert "weergave=partners" not in browser.current_url
+    Select(browser.find_element(By.ID, "keuze-gemeente")).select_by_value(a.slug)
+    wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-weergave") == "partners")
+    assert (
+        "weergave=partners" in browser.current_url and f"gemeente={a.slug}" in browser.current_url
+    )
+
+    vulling = vullingen(browser)
+    # A itself in the focus colour; B (AB, ABC) darker than C (ABC); D, E, F share nothing.
+    assert vulling[a.cbs_code] == "#0b3d6e"
+    assert len({vulling[a.cbs_code], vulling[b.cbs_code], vulling[c.cbs_code]}) == 3
+    assert vulling[d.cbs_code] == vulling[e.cbs_code] == vulling[f.cbs_code] == "#d9d9d9"
+    legenda = browser.find_element(By.CSS_SELECTOR, "#kaart .kaart-legenda").text
+    assert f"Gedeelde samenwerkingen met {a.naam}" in legenda
+
+    wacht_op(browser, lambda b: a.naam in b.find_element(By.ID, "kaart-tabel-titel").text)
+    rijen = browser.find_elements(By.CSS_SELECTOR, "#kaart-tabel tbody tr")
+    assert [r.get_attribute("data-code") for r in rijen] == [b.cbs_code, c.cbs_code]
+    assert (
+        rijen[0]
+        .find_element(By.TAG_NAME, "a")
+        .get_attribute("href")
+        .endswith(f"/gemeenten/{b.slug}/?peildatum={wereld.peildatum.code}")
+    )
+
+    ActionChains(browser).move_to_element(vlak(browser, b)).click().perform()
+    popup = wacht_op(browser, lambda b: b.find_element(By.CSS_SELECTOR, ".leaflet-popup-content"))
+    wacht_op(browser, lambda _: f"2 gedeelde samenwerkingen met {a.naam}" in popup.text)

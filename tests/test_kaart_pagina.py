@@ -165,6 +165,67 @@ def test_one_arrangement_highlights_its_participants(client, wereld):
         assert f">{gemeente.naam}</a>" not in tabel
 
 
+def partners(response):
+    return [(rij["gemeente"].naam, rij["aantal"]) for rij in response.context["beeld"]["partners"]]
+
+
+def test_partners_view_counts_shared_arrangements_and_ranks_them(client, wereld):
+    a, b, c, d, e, f = wereld.gemeenten
+    response = get(client, wereld, weergave="partners", gemeente=a.slug)
+    assert response.status_code == 200
+    beeld = response.context["beeld"]
+    assert beeld["weergave"] == "partners"
+    assert beeld["gemeente"] == a
+    assert beeld["titel"] == f"Met wie werkt {a.naam} samen"
+    # B shares A-B, ABC and Alle; C shares ABC and Alle; the rest only Alle (ties by name).
+    enen = sorted((g.naam, 1) for g in (d, e, f))
+    assert partners(response) == [(b.naam, 3), (c.naam, 2), *enen]
+    assert config(response)["staat"]["gemeente"] == a.slug
+    tabel = response.content.decode().split('id="kaart-tabel"')[1].split("</section>")[0]
+    assert tabel.index(f">{b.naam}</a>") < tabel.index(f">{c.naam}</a>")
+    assert f'href="/gemeenten/{b.slug}/?peildatum={wereld.peildatum.code}"' in tabel
+    assert "Test A-B" in tabel and "Test CDE" not in tabel
+    assert a.cbs_code not in [rij["gemeente"].cbs_code for rij in beeld["partners"]]
+
+
+def test_partners_view_follows_regio_theme_and_scale_and_takes_a_cbs_code(client, wereld):
+    a, b, c, d, e, f = wereld.gemeenten
+    zonder = partners(get(client, wereld, weergave="partners", gemeente=e.cbs_code))
+    assert dict(zonder) == {a.naam: 1, b.naam: 1, c.naam: 2, d.naam: 2, f.naam: 1}
+    met_regio = partners(get(client, wereld, weergave="partners", gemeente=e.slug, regio="1"))
+    assert dict(met_regio)[f.naam] == 2
+    thema = get(client, wereld, weergave="partners", gemeente=a.slug, taakveld="91")
+    assert partners(thema) == [(b.naam, 2), (c.naam, 1)]
+    assert "thema 91" in thema.context["beeld"]["titel"]
+    schaal = get(client, wereld, weergave="partners", gemeente=a.slug, schaal="bilateraal")
+    assert partners(schaal) == [(b.naam, 1)]
+    leeg = get(client, wereld, weergave="partners", gemeente=f.slug, taakveld="91")
+    assert partners(leeg) == []
+    assert "geen samenwerkingen met andere gemeenten" in leeg.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "melding"),
+    [
+        ({"weergave": "partners"}, "Kies een gemeente"),
+        ({"weergave": "partners", "gemeente": ""}, "Kies een gemeente"),
+        ({"weergave": "partners", "gemeente": "bestaat-niet"}, "Die gemeente bestaat niet"),
+        ({"weergave": "partners", "gemeente": "GM0000"}, "Die gemeente bestaat niet"),
+        ({"weergave": "partners", "gemeente": "<b>x</b>" * 500}, "Die gemeente bestaat niet"),
+    ],
+)
+def test_partners_view_without_a_valid_municipality_gives_400(client, wereld, params, melding):
+    response = get(client, wereld, **params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert melding in html and 'role="alert"' in html
+    assert "<b>x</b>" not in html
+    # The valid rest: the automatic view, and the table fragment answers the same way.
+    assert response.context["beeld"]["weergave"] == "intensiteit"
+    assert config(response)["staat"]["weergave"] == ""
+    assert get(client, wereld, deel="tabel", **params).status_code == 400
+
+
 def test_table_fragment_for_the_javascript(client, wereld):
     response = get(client, wereld, taakveld="91.1", deel="tabel")
     assert response.status_code == 200
@@ -182,7 +243,14 @@ def test_query_budget(client, django_assert_max_num_queries):
         kaartdata.samenwerking(
             taakvelden[i % 5], w.gemeenten[i % 20 : i % 20 + 4], w.peildatum, "subregionaal"
         )
-    for params in ({}, {"taakveld": "93"}, {"schaal": "subregionaal", "deel": "tabel"}):
+    partners = {"weergave": "partners", "gemeente": w.gemeenten[3].slug}
+    for params in (
+        {},
+        {"taakveld": "93"},
+        {"schaal": "subregionaal", "deel": "tabel"},
+        partners,
+        {**partners, "deel": "tabel"},
+    ):
         with django_assert_max_num_queries(6):
             response = client.get(URL, {"peildatum": w.peildatum.code, **params})
         assert response.status_code == 200
@@ -230,6 +298,7 @@ def test_bad_parameters_give_400_with_a_message_and_still_a_map(client, wereld, 
     "query",
     [
         "taakveld=91&taakveld=92",
+        "weergave=partners&gemeente=a&gemeente=b",
         "peildatum=t2026&peildatum=t2016",
         "peildatum=nooit",
         "peildatum=20%0016",
@@ -264,7 +333,9 @@ def test_budget_and_polygons_on_the_real_dataset(client, django_assert_max_num_q
     # SpatiaLite asks its version once per connection, on the first spatial function.
     client.get("/api/gemeenten.geojson")
     for peildatum in echte:
-        for params in ({}, {"taakveld": "6"}, {"regio": "1", "weergave": "lapjes"}):
+        gemeente = models.Gemeente.objects.op(peildatum.datum).first()
+        partners = {"weergave": "partners", "gemeente": gemeente.slug}
+        for params in ({}, {"taakveld": "6"}, {"regio": "1", "weergave": "lapjes"}, partners):
             with django_assert_max_num_queries(6):
                 response = client.get(URL, {"peildatum": peildatum.code, **params})
             assert response.status_code == 200

@@ -3,7 +3,7 @@
  *
  * Draws the municipalities of one snapshot (GeoJSON) and colours them from the arrangements
  * passed in json_script "kaart-config". The state (weergave, taakveld, schaal, samenwerking,
- * regio) lives in the form and in the URL; on every change the map is recoloured here and the
+ * gemeente, regio) lives in the form and in the URL; on every change the map is recoloured here and the
  * table next to it is fetched from the server (?deel=tabel), so the table and the page without
  * JavaScript come from one place. The selection rules mirror gemeenten/kaart.py `selectie`.
  */
@@ -23,7 +23,7 @@
   const zoeklijst = document.getElementById("kaart-zoeklijst");
   const zoekmelding = document.getElementById("kaart-zoekmelding");
 
-  const PARAMETERS = ["weergave", "taakveld", "schaal", "samenwerking", "regio"];
+  const PARAMETERS = ["weergave", "taakveld", "schaal", "samenwerking", "gemeente", "regio"];
   const REGIO_INDELING = "regio_indeling";
   const PALET = config.palet;
   const samenwerkingen = config.samenwerkingen;
@@ -35,17 +35,27 @@
   const lagen = new Map(); // CBS code -> Leaflet polygon
   let legendaDoos = null;
   let aantalLabels = null; // count labels on municipalities where arrangements overlap
-  let beeld = null; // the current view: {weergave, gekozen, perGemeente, kleuren}
+  let beeld = null; // the current view: {weergave, gekozen, perGemeente, kleuren, gemeente, gedeeld}
   let gezocht = null; // CBS code of the municipality found by the search box
   let tabelVerzoek = null;
 
   /* ---- the view --------------------------------------------------------------------- */
 
+  /* The CBS code of the municipality of the "partners" view (given as slug or code), or null. */
+  function partnerGemeente() {
+    for (const [code, pad] of lagen) {
+      if (staat.gemeente && (staat.gemeente === pad.feature.properties.slug || staat.gemeente.toUpperCase() === code)) {
+        return code;
+      }
+    }
+    return null;
+  }
+
   function effectieveWeergave() {
     if (staat.samenwerking && opSlug.has(staat.samenwerking)) {
       return "samenwerking";
     }
-    if (staat.weergave) {
+    if (staat.weergave && (staat.weergave !== "partners" || partnerGemeente())) {
       return staat.weergave;
     }
     return staat.taakveld || staat.schaal ? "lapjes" : "intensiteit";
@@ -75,7 +85,36 @@
         perGemeente.get(code).push(samenwerking);
       }
     }
-    return { weergave: effectieveWeergave(), gekozen: gekozen, kleuren: kleuren, perGemeente: perGemeente };
+    // "partners": per municipality the number of these arrangements it shares with the chosen one.
+    const gemeente = partnerGemeente();
+    const gedeeld = new Map();
+    for (const samenwerking of perGemeente.get(gemeente) || []) {
+      for (const code of samenwerking.gemeenten) {
+        if (code !== gemeente) {
+          gedeeld.set(code, (gedeeld.get(code) || 0) + 1);
+        }
+      }
+    }
+    return {
+      weergave: effectieveWeergave(),
+      gekozen: gekozen,
+      kleuren: kleuren,
+      perGemeente: perGemeente,
+      gemeente: gemeente,
+      gedeeld: gedeeld,
+    };
+  }
+
+  /* The number a municipality is coloured by in the intensity and partners views. */
+  function aantalVoor(code) {
+    if (beeld.weergave === "partners") {
+      return beeld.gedeeld.get(code) || 0;
+    }
+    return (beeld.perGemeente.get(code) || []).length;
+  }
+
+  function gemeenteNaam(code) {
+    return lagen.get(code).feature.properties.naam;
   }
 
   /* ---- colouring -------------------------------------------------------------------- */
@@ -131,8 +170,12 @@
         basis.color = "#1a1a1a";
         basis.weight = 2.5;
       }
+    } else if (beeld.weergave === "partners" && code === beeld.gemeente) {
+      basis.fillColor = A.KLEUR.focus;
+      basis.color = "#1a1a1a";
+      basis.weight = 4;
     } else {
-      basis.fillColor = A.intensiteitsKleur(klassen, hier.length);
+      basis.fillColor = A.intensiteitsKleur(klassen, aantalVoor(code));
     }
     if (code === gezocht) {
       basis.color = A.KLEUR.focus;
@@ -169,14 +212,14 @@
 
   function teken() {
     beeld = berekenBeeld();
-    const maximum = Math.max(0, ...Array.from(lagen.keys(), (code) => (beeld.perGemeente.get(code) || []).length));
+    const maximum = Math.max(0, ...Array.from(lagen.keys(), aantalVoor));
     const klassen = A.intensiteitsKlassen(maximum);
     aantalLabels.clearLayers();
     lagen.forEach((pad, code) => {
       pad.setStyle(stijlVoor(code, klassen));
       const aantal = (beeld.perGemeente.get(code) || []).length;
       const meer = aantal > 1 && beeld.weergave === "lapjes";
-      if (meer || code === gezocht) {
+      if (meer || code === gezocht || (beeld.weergave === "partners" && code === beeld.gemeente)) {
         pad.bringToFront();
       }
       if (meer) {
@@ -189,6 +232,7 @@
       }
     });
     tekenLegenda(klassen);
+    form.querySelector("#keuze-gemeente-veld").hidden = staat.weergave !== "partners";
     element.dataset.weergave = beeld.weergave;
     element.dataset.geladen = "ja";
   }
@@ -206,12 +250,17 @@
         { kleur: A.KLEUR.grijs, tekst: "geen" },
       ]);
     } else {
+      const partners = beeld.weergave === "partners";
+      const regels = [{ kleur: A.KLEUR.grijs, tekst: "0" }].concat(
+        klassen.map((klasse) => ({ kleur: klasse.kleur, tekst: A.klasseLabel(klasse) }))
+      );
+      if (partners) {
+        regels.unshift({ kleur: A.KLEUR.focus, tekst: gemeenteNaam(beeld.gemeente) });
+      }
       A.vulLegenda(
         legendaDoos,
-        "Aantal samenwerkingen",
-        [{ kleur: A.KLEUR.grijs, tekst: "0" }].concat(
-          klassen.map((klasse) => ({ kleur: klasse.kleur, tekst: A.klasseLabel(klasse) }))
-        )
+        partners ? "Gedeelde samenwerkingen met " + gemeenteNaam(beeld.gemeente) : "Aantal samenwerkingen",
+        regels
       );
     }
   }
@@ -223,7 +272,7 @@
     params.set("peildatum", config.peildatum);
     for (const naam of PARAMETERS) {
       const waarde = naam === "regio" ? (staat.regio ? "1" : "") : staat[naam];
-      if (waarde) {
+      if (waarde && (naam !== "gemeente" || staat.weergave === "partners")) {
         params.set(naam, waarde);
       }
     }
@@ -267,6 +316,16 @@
     doos.appendChild(totaal);
 
     const gefilterd = staat.taakveld || staat.schaal || staat.regio;
+    if (beeld.weergave === "partners" && eigenschappen.cbs_code !== beeld.gemeente) {
+      const gedeeld = aantalVoor(eigenschappen.cbs_code);
+      const regel = document.createElement("p");
+      regel.className = "kaart-popup-gedeeld";
+      regel.textContent =
+        gedeeld +
+        (gedeeld === 1 ? " gedeelde samenwerking met " : " gedeelde samenwerkingen met ") +
+        gemeenteNaam(beeld.gemeente);
+      doos.appendChild(regel);
+    }
     if (beeld.weergave === "samenwerking") {
       const samenwerking = opSlug.get(staat.samenwerking);
       const doetMee = samenwerking.gemeenten.indexOf(eigenschappen.cbs_code) >= 0;
@@ -314,7 +373,7 @@
 
   function tooltip(pad) {
     const eigenschappen = pad.feature.properties;
-    const aantal = (beeld.perGemeente.get(eigenschappen.cbs_code) || []).length;
+    const aantal = aantalVoor(eigenschappen.cbs_code);
     const tekst = document.createElement("span");
     tekst.textContent = beeld.weergave === "samenwerking" ? eigenschappen.naam : eigenschappen.naam + ": " + aantal;
     return tekst;
@@ -327,6 +386,7 @@
     staat.taakveld = form.elements.taakveld.value;
     staat.schaal = form.elements.schaal.value;
     staat.samenwerking = form.elements.samenwerking.value;
+    staat.gemeente = form.elements.gemeente.value;
     staat.regio = form.elements.regio.checked;
   }
 
@@ -335,6 +395,8 @@
     form.elements.taakveld.value = staat.taakveld || "";
     form.elements.schaal.value = staat.schaal || "";
     form.elements.samenwerking.value = staat.samenwerking || "";
+    const gemeente = staat.gemeente && partnerGemeente();
+    form.elements.gemeente.value = gemeente ? lagen.get(gemeente).feature.properties.slug : "";
     form.elements.regio.checked = Boolean(staat.regio);
   }
 
@@ -395,6 +457,16 @@
     laadTabel();
   }
 
+  /* "met wie" needs a municipality first: show its field and wait for the choice. */
+  function wachtOpGemeente() {
+    if (staat.weergave !== "partners" || partnerGemeente()) {
+      return false;
+    }
+    form.querySelector("#keuze-gemeente-veld").hidden = false;
+    form.elements.gemeente.focus();
+    return true;
+  }
+
   function koppelForm() {
     form.addEventListener("change", (gebeurtenis) => {
       if (gebeurtenis.target.name === "peildatum") {
@@ -402,7 +474,9 @@
         return;
       }
       leesForm();
-      wijziging(gebeurtenis.target.name === "samenwerking");
+      if (!wachtOpGemeente()) {
+        wijziging(gebeurtenis.target.name === "samenwerking");
+      }
     });
     form.addEventListener("submit", (gebeurtenis) => {
       if (form.elements.peildatum.value !== config.peildatum) {
@@ -410,7 +484,9 @@
       }
       gebeurtenis.preventDefault();
       leesForm();
-      wijziging(true);
+      if (!wachtOpGemeente()) {
+        wijziging(true);
+      }
     });
     window.addEventListener("popstate", () => {
       leesUrl();
