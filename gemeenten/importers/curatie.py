@@ -13,6 +13,8 @@
 
 import datetime
 
+from django.utils.text import slugify
+
 from ..models import Organisatie
 
 CURATIE_PEILDATUM = datetime.date(2026, 5, 16)
@@ -113,3 +115,15 @@ def maak_organisaties(importer, curatie, bron):
             out[row["identificatie"]] = org
     importer.stop_bij_fouten()
     return out
+
+
+def duitse_organisatie(naam, bron, **velden):
+    """The German public body `naam` as an Organisatie (country DE), one record per name
+    whichever source names it; `velden` adds what that source knows (e.g. identificatie)."""
+    org, _ = Organisatie.objects.update_or_create(
+        slug=f"de-{slugify(naam)}"[:120],
+        defaults=dict(
+            naam=naam, soort=Organisatie.Soort.BUITENLANDS, land="DE", bron=bron, **velden
+        ),
+    )
+    return org

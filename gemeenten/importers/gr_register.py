@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from ..models import Gemeente, Organisatie, Peildatum, Rechtsvorm, Samenwerking, Soort, Versie
 from .base import BaseImporter
-from .curatie import Curatie, curatie_bron, maak_organisaties
+from .curatie import Curatie, curatie_bron, duitse_organisatie, maak_organisaties
 from .standen import Themas, gemeenten_per_provincie, schrijf_stand
 
 MAP = "gr-register/gemeenschappelijke-regelingen"
@@ -344,17 +344,9 @@ class GrRegisterImporter(BaseImporter):
             )
             return org
         if not tooi and naam.startswith(DUITS):
-            org, _ = Organisatie.objects.update_or_create(
-                slug=f"de-{slugify(naam)}"[:120],
-                defaults=dict(
-                    naam=naam,
-                    soort=Organisatie.Soort.BUITENLANDS,
-                    land="DE",
-                    identificatie=f"roo:{p.get('roo_id')}",
-                    bron=self.bron_register,
-                ),
+            return duitse_organisatie(
+                naam, self.bron_register, identificatie=f"roo:{p.get('roo_id')}"
             )
-            return org
         reason = (
             f"unresolved participant {naam!r} ({tooi or 'no TOOI URI'}): "
             "add it to fixtures/curation/organisaties.csv"

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from ..models import Gemeente, Organisatie, Peildatum, Rechtsvorm, Samenwerking
 from .base import MOJIBAKE, BaseImporter
-from .curatie import Curatie, curatie_bron
+from .curatie import Curatie, curatie_bron, duitse_organisatie
 from .standen import Themas, gemeenten_per_provincie, schrijf_stand
 
 BESTAND = "opengr/opengr_provincies.csv"
@@ -228,16 +228,7 @@ class OpenGrImporter(BaseImporter):
             )
             return None
         if naam.endswith(DUITSLAND):
-            echte_naam = naam[: -len(DUITSLAND)].strip()
-            org, _ = Organisatie.objects.update_or_create(
-                slug=f"de-{slugify(echte_naam)}"[:120],
-                defaults=dict(
-                    naam=echte_naam,
-                    soort=Organisatie.Soort.BUITENLANDS,
-                    land="DE",
-                    bron=self.bron_opengr,
-                ),
-            )
+            org = duitse_organisatie(naam[: -len(DUITSLAND)].strip(), self.bron_opengr)
             self.organisaties[org.slug] = org
             return org
         gemeente = self.gemeente(naam, aliassen)
