@@ -38,6 +38,20 @@ def gemeente(provincie, naam="Test", **kwargs):
     )
 
 
+def voormalige_gemeente(provincie, opvolger, naam="Test Oud"):
+    """A municipality that ended on 2001-12-31 and merged wholly into `opvolger`."""
+    oud = gemeente(provincie, naam=naam, geldig_tot=datetime.date(2001, 12, 31))
+    models.Herindeling.objects.create(
+        datum=datetime.date(2002, 1, 1),
+        voorganger=oud,
+        opvolger=opvolger,
+        soort=models.Herindeling.Soort.FUSIE,
+        deel=models.Herindeling.Deel.GEHEEL,
+        bron=factories.bron(),
+    )
+    return oud
+
+
 def taakveld(code="97.1", naam="Testtaak", hoofd=("97", "Testhoofdtaakveld")):
     bestaand = models.Taakveld.objects.filter(code=code).first()
     return bestaand or factories.taakveld(code=code, naam=naam, hoofd=hoofd)

@@ -155,18 +155,8 @@ def test_cbs_code_redirects_to_slug_with_peildatum(client, wereld):
 
 
 def test_former_municipality_links_to_successor(client, wereld):
-    oud = builders.gemeente(
-        wereld.provincie, naam="Test Oud", geldig_tot=datetime.date(2001, 12, 31)
-    )
     nieuw = wereld.gemeenten[0]
-    models.Herindeling.objects.create(
-        datum=datetime.date(2002, 1, 1),
-        voorganger=oud,
-        opvolger=nieuw,
-        soort=models.Herindeling.Soort.FUSIE,
-        deel=models.Herindeling.Deel.GEHEEL,
-        bron=factories.bron(),
-    )
+    oud = builders.voormalige_gemeente(wereld.provincie, nieuw, naam="Test Oud")
     html = client.get(oud.get_absolute_url(), {"peildatum": wereld.peildatum.code}).content.decode()
     assert "voormalige gemeente" in html
     assert f'href="/gemeenten/{nieuw.slug}/?peildatum={wereld.peildatum.code}"' in html
@@ -323,18 +313,8 @@ def test_list_shows_how_the_selection_divides(client, wereld):
 
 
 def test_zoeken_shows_the_successor_of_a_former_municipality(client, wereld):
-    oud = builders.gemeente(
-        wereld.provincie, naam="Test Voormalig", geldig_tot=datetime.date(2001, 12, 31)
-    )
     nieuw = wereld.gemeenten[3]
-    models.Herindeling.objects.create(
-        datum=datetime.date(2002, 1, 1),
-        voorganger=oud,
-        opvolger=nieuw,
-        soort=models.Herindeling.Soort.FUSIE,
-        deel=models.Herindeling.Deel.GEHEEL,
-        bron=factories.bron(),
-    )
+    builders.voormalige_gemeente(wereld.provincie, nieuw, naam="Test Voormalig")
     response = client.get("/zoeken/", {"q": "Test Voormalig", "peildatum": wereld.peildatum.code})
     assert response.status_code == 200  # a partial name: no redirect
     html = response.content.decode()
