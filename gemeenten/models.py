@@ -6,12 +6,16 @@ SpatiaLite and PostGIS and importers can be idempotent, and a `bron` that says w
 comes from.
 """
 
+import contextlib
 import datetime
+import threading
+import uuid
 
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 
 class NaturalKeyManager(models.Manager):
@@ -727,3 +731,55 @@ class Deelname(models.Model):
     @property
     def deelnemer(self):
         return self.gemeente or self.organisatie
+
+
+class DatasetVersie(models.Model):
+    """The dataset's edit stamp: one row, whose token every write to the dataset replaces.
+
+    Public pages are cached under (this token, URL) and their ETag is made of it; the
+    middleware reads it on every request (gemeenten.middleware.dataset_version). Because it
+    lives in the database, a correction in the admin or a new load is seen at once by every
+    server process, not only by the one that wrote. A random token rather than a counter: a
+    recreated database never repeats an old ETag. Not part of the dataset: not in
+    DATASET_MODELS, not in the fixtures.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.CharField(max_length=32)
+    gewijzigd = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "datasetversie"
+        verbose_name_plural = "datasetversie"
+
+    def __str__(self):
+        return f"{self.token} ({self.gewijzigd:%Y-%m-%d %H:%M:%S})"
+
+    @classmethod
+    def vernieuw(cls):
+        """A new token, in the writer's transaction: it commits (or rolls back) with the data."""
+        token, nu = uuid.uuid4().hex, timezone.now()
+        if not cls.objects.filter(pk=1).update(token=token, gewijzigd=nu):
+            cls.objects.update_or_create(pk=1, defaults={"token": token, "gewijzigd": nu})
+        return token
+
+    @classmethod
+    @contextlib.contextmanager
+    def in_een_keer(cls):
+        """Thousands of rows in one transaction (load_dataset, build_dataset, import_source):
+        the rows' signals renew nothing, the stamp is renewed once when the block succeeds.
+        Per thread, so a server thread's requests are not affected."""
+        buiten = cls.bezig_in_een_keer()
+        _in_een_keer.actief = True
+        try:
+            yield
+        finally:
+            _in_een_keer.actief = buiten
+        cls.vernieuw()
+
+    @staticmethod
+    def bezig_in_een_keer():
+        return getattr(_in_een_keer, "actief", False)
+
+
+_in_een_keer = threading.local()

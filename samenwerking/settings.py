@@ -212,11 +212,10 @@ STORAGES = {
 }
 
 # HTTP caching tied to the dataset version (gemeenten.middleware.DatasetCacheMiddleware):
-# public GET responses get an ETag made of the dataset version and the URL, Cache-Control
-# max-age, and are kept in the process cache for that long. 0 switches it off (debug default).
+# public GET responses get an ETag made of the dataset's stamp (read from the database on
+# every request) and the URL, Cache-Control max-age, and are kept in the process cache for
+# that long. 0 switches it off (debug default).
 HTTP_CACHE_SECONDS = env_int("DJANGO_HTTP_CACHE_SECONDS", 0 if DEBUG else 300)
-# How long a process trusts its computed dataset version before asking the database again.
-DATASET_VERSION_SECONDS = env_int("DJANGO_DATASET_VERSION_SECONDS", 30)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

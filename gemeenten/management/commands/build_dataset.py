@@ -15,6 +15,7 @@ from gemeenten.dataset import leeg_dataset
 from gemeenten.importers import importers, maak_peildata
 from gemeenten.importers.base import ImportFout
 from gemeenten.importers.uitvoer import schrijf_fixtures
+from gemeenten.models import DatasetVersie
 
 VERSLAG = "report/importverslag.json"
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         curation = Path(curation) if curation else output / "curation"
         verslagen = []
         try:
-            with transaction.atomic():
+            with transaction.atomic(), DatasetVersie.in_een_keer():  # one new stamp at the end
                 leeg_dataset()
                 maak_peildata()
                 for cls in importers():

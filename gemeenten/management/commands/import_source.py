@@ -13,6 +13,7 @@ from django.db import transaction
 
 from gemeenten.importers import importers
 from gemeenten.importers.base import ImportFout
+from gemeenten.models import DatasetVersie
 
 NAMEN = {
     "cbs": "CbsRegisterImporter",
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             raise CommandError(f"{source}: not a folder")
         cls = next(c for c in importers() if c.__name__ == NAMEN[bron])
         try:
-            with transaction.atomic():
+            with transaction.atomic(), DatasetVersie.in_een_keer():  # one new stamp at the end
                 verslag = cls(source, Path(curation), stdout=self.stdout, verbosity=verbosity)()
         except ImportFout as exc:
             raise CommandError(f"Import stopped, nothing changed:\n{exc}") from exc

@@ -1,6 +1,8 @@
 """Replace the dataset in the database with the curated fixtures in fixtures/.
 
-Runs in one transaction: either the whole dataset is replaced or nothing changes.
+Runs in one transaction: either the whole dataset is replaced or nothing changes. The
+dataset's stamp (DatasetVersie) is renewed in that transaction, so every server process serves
+the new dataset from its next request on.
 """
 
 from pathlib import Path
@@ -11,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from gemeenten.dataset import leeg_dataset
+from gemeenten.models import DatasetVersie
 
 
 class Command(BaseCommand):
@@ -26,7 +29,7 @@ class Command(BaseCommand):
         if not files:
             self.stdout.write(self.style.WARNING(f"No fixtures in {fixtures}: nothing loaded."))
             return
-        with transaction.atomic():
+        with transaction.atomic(), DatasetVersie.in_een_keer():  # one new stamp at the end
             leeg_dataset()
             for path in files:
                 try:
