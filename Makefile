@@ -12,7 +12,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_RUN := python3 python3-venv gdal-bin libsqlite3-mod-spatialite
 # The PostGIS extension for the installed server is added in test-system-deps
 # (Debian names it after the server's major version, e.g. postgresql-15-postgis-3).
-APT_TEST := postgresql postgis chromium chromium-driver
+# fonts-dejavu-core: the browser tests draw with DejaVu only (tests/fonts.conf), the fonts of a
+# fresh Debian; chromium's fontconfig would accept Liberation or Vera in its place.
+APT_TEST := postgresql postgis chromium chromium-driver fonts-dejavu-core
 # Local commands run with debug settings; production settings come from the environment.
 DEV_ENV := DJANGO_DEBUG=1
 

@@ -7,6 +7,9 @@
   transactions (which would flush the dataset).
 - `browser` is a real headless Chromium (Debian's chromium + chromium-driver). With
   REQUIRE_BROWSER=1 (as `make test` sets) a missing browser is an error, not a skip.
+- Chromium sees only the DejaVu fonts (tests/fonts.conf), as on a fresh Debian machine, so a
+  layout that fits only with a narrower font installed here fails here too. Missing DejaVu
+  (fonts-dejavu-core) is an error, never a skip.
 """
 
 import os
@@ -19,6 +22,8 @@ import pytest
 os.environ.setdefault("DJANGO_DEBUG", "1")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+FONTS_CONF = Path(__file__).resolve().parent / "fonts.conf"
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @pytest.fixture(scope="session")
@@ -104,10 +109,21 @@ def _chromium():
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    chrome = webdriver.Chrome(service=Service(driver), options=options)
+    chrome = webdriver.Chrome(service=Service(driver, env=dejavu_only_env()), options=options)
     chrome.implicitly_wait(0)
     yield chrome
     chrome.quit()
+
+
+def dejavu_only_env():
+    """The environment for chromedriver and the Chromium it starts: fontconfig offers only
+    DejaVu, whatever else is installed."""
+    if not (DEJAVU / "DejaVuSans.ttf").is_file():
+        pytest.fail(
+            f"{DEJAVU}/DejaVuSans.ttf is missing: install fonts-dejavu-core (make test does);"
+            " the browser tests measure the layout with the fonts a fresh machine has"
+        )
+    return {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """The site in a real Chromium, on the real dataset: the filter form narrows the list, the
-CSV download parses and matches the list, the header search, the peildatum switch, 320 px.
+CSV download parses and matches the list, the header search, the peildatum switch, and
+reflow: every page type, in both snapshots, fits a 320 px screen in DejaVu Sans (the only
+font of a fresh machine, tests/fonts.conf), also with larger text.
 
 Screenshots of the last page of each test land in artifacts/ (git-ignored).
 """
@@ -10,6 +12,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.urls import Resolver404, resolve
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import staleness_of
@@ -174,16 +177,234 @@ def test_peildatum_switch_keeps_the_page(browser, live_url, peildatum):
     assert aantal(browser) == verwacht
 
 
-def test_pages_fit_320_pixels(browser, live_url, peildatum):
-    gemeente = models.Gemeente.objects.op(peildatum.datum).order_by("naam").first()
+# What sticks out of the viewport sideways: every element or text whose box ends right of the
+# viewport, unless a scrolling or clipping container holds it (then that container is the
+# culprit). Only the innermost culprits are reported, so a failure names the element to fix.
+UITSTEKERS = """
+const doc = document.documentElement, zicht = doc.clientWidth;
+// Clipped by a scrolling or clipping ancestor? An absolutely positioned box escapes every
+// ancestor up to its containing block (the nearest positioned one); a fixed box never widens
+// the page.
+const geklemd = knoop => {
+  let positie = knoop.nodeType === Node.TEXT_NODE ? 'static' : getComputedStyle(knoop).position;
+  for (let p = knoop.parentElement; p && p !== document.body; p = p.parentElement) {
+    if (positie === 'fixed') return true;
+    const stijl = getComputedStyle(p);
+    const houder = stijl.position !== 'static' || stijl.transform !== 'none';
+    if (positie === 'absolute' && !houder) continue;
+    if (stijl.overflowX !== 'visible') return true;
+    positie = stijl.position;
+  }
+  return false;
+};
+const naam = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+  + [...el.classList].map(c => '.' + c).join('');
+const gevonden = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0 || geklemd(el)) continue;
+  // A box that lets its content overflow is as wide as that content.
+  const open = getComputedStyle(el).overflowX === 'visible';
+  const rechts = open ? Math.max(r.right, r.left + el.scrollWidth) : r.right;
+  if (rechts > zicht + 0.5) gevonden.push([el, rechts, '']);
+}
+const teksten = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let t = teksten.nextNode(); t; t = teksten.nextNode()) {
+  if (!t.textContent.trim() || geklemd(t)) continue;
+  const bereik = document.createRange();
+  bereik.selectNodeContents(t);
+  const r = bereik.getBoundingClientRect();
+  if (r.width > 0 && r.right > zicht + 0.5) {
+    gevonden.push([t.parentElement, r.right, t.textContent]);
+  }
+}
+const binnenste = gevonden.filter(
+  ([el]) => !gevonden.some(([ander]) => ander !== el && el.contains(ander)));
+const gezien = new Set();
+return {
+  breed: doc.scrollWidth, zicht: zicht,
+  daders: binnenste.filter(([el, , tekst]) => !gezien.has(el) && gezien.add(el))
+    .slice(0, 8).map(([el, rechts, tekst]) => `${naam(el)} ends at ${Math.round(rechts)}px`
+      + ` "${(tekst || el.textContent).trim().replace(/\\s+/g, ' ').slice(0, 50)}"`),
+};
+"""
+
+
+# Boxes that scroll sideways (a wide table in its own box) must be reachable by keyboard and
+# named: a focusable region (tabindex="0") with a label (WCAG 2.1.1, axe
+# scrollable-region-focusable).
+SCHUIFVAKKEN = """
+const fouten = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const schuift = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  if (!schuift || el.scrollWidth <= el.clientWidth + 1) continue;
+  const labels = (el.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
+    .map(id => document.getElementById(id)).filter(Boolean).map(e => e.textContent.trim());
+  const naam = (el.getAttribute('aria-label') || '').trim() || labels.join(' ');
+  const regio = el.getAttribute('role') === 'region' || el.tagName === 'SECTION';
+  if (el.tabIndex < 0 || !regio || !naam) {
+    fouten.push(el.outerHTML.slice(0, 120) + ` (tabIndex ${el.tabIndex}, name "${naam}")`);
+  }
+}
+return fouten;
+"""
+
+
+def uitstekers(browser):
+    """{breed: document scrollWidth, zicht: viewport width, daders: what sticks out}."""
+    return browser.execute_script(UITSTEKERS)
+
+
+def langste(queryset, veld="naam"):
+    """The row with the longest name: the hardest one to fit on a small screen."""
+    return max(queryset, key=lambda rij: (len(getattr(rij, veld)), getattr(rij, veld)))
+
+
+def paginas_voor(peildatum):
+    """{page type: URL} for every HTML page type of gemeenten/urls.py in one snapshot, plus
+    the 400 and 404 pages, each with the content hardest to fit (the longest names)."""
+    gemeenten = models.Gemeente.objects.op(peildatum.datum).filter(
+        deelnames__stand__peildatum=peildatum
+    )
+    gemeente = langste(gemeenten.distinct())
+    samenwerking = langste(models.Samenwerking.objects.in_stand(peildatum))
+    pd = f"peildatum={peildatum.code}"
+    return {
+        "home": f"/?{pd}",
+        "gemeenten": f"/gemeenten/?{pd}",
+        "gemeente": f"{gemeente.get_absolute_url()}?{pd}",
+        "samenwerkingen": f"/samenwerkingen/?{pd}&regio=1",
+        "samenwerkingen-gefilterd": (
+            f"/samenwerkingen/?{pd}&q=zorg&soort=gemeenschappelijke_regeling"
+        ),
+        "samenwerking": f"{samenwerking.get_absolute_url()}?{pd}",
+        "kaart": f"/kaart/?{pd}",
+        "kaart-samenwerking": f"/kaart/?{pd}&samenwerking={samenwerking.slug}",
+        "kaart-partners": f"/kaart/?{pd}&weergave=partners&gemeente={gemeente.slug}",
+        "zoeken": f"/zoeken/?{pd}&q=gemeente",
+        "over": f"/over/?{pd}",
+        "ongeldig": f"/samenwerkingen/?{pd}&page=x",
+        "404": "/test-bestaat-niet/",
+    }
+
+
+SNAPSHOTS = ("2016", "2026")
+PAGINASOORTEN = (
+    "home",
+    "gemeenten",
+    "gemeente",
+    "samenwerkingen",
+    "samenwerkingen-gefilterd",
+    "samenwerking",
+    "kaart",
+    "kaart-samenwerking",
+    "kaart-partners",
+    "zoeken",
+    "over",
+    "ongeldig",
+    "404",
+)
+
+
+def peildatum_met_code(code):
+    peildatum = models.Peildatum.objects.filter(code=code).first()
+    assert peildatum is not None, f"snapshot {code} is not in the real dataset (fixtures/)"
+    return peildatum
+
+
+def test_every_page_type_is_measured_at_320_pixels(live_url):
+    """A new page in gemeenten/urls.py must join test_pages_fit_320_pixels."""
+    from tests.test_security import public_routes
+
+    paginas = {
+        naam
+        for naam, url in public_routes()
+        if not url.rstrip("/").endswith((".csv", ".json", ".geojson"))
+    }
+    urls = paginas_voor(peildatum_met_code("2026"))
+    assert tuple(urls) == PAGINASOORTEN
+    gemeten = set()
+    for url in urls.values():
+        try:
+            gemeten.add(resolve(urlparse(url).path).url_name)
+        except Resolver404:
+            gemeten.add("404")
+    assert gemeten == paginas | {"404"}, "not measured at 320 px: " + ", ".join(
+        sorted(paginas - gemeten)
+    )
+
+
+def open_pagina(browser, url):
+    """Open url and wait until its map, if it has one, has drawn (or given up)."""
+    browser.get(url)
+    WebDriverWait(browser, 10).until(
+        lambda b: b.execute_script(
+            "const k = document.getElementById('kaart');"
+            "return !k || ['ja', 'fout'].includes(k.dataset.geladen);"
+        )
+    )
+
+
+def problemen(browser, pad):
+    """What is wrong with the open page at 320 px, as sentences; [] when it fits."""
+    gemeten = uitstekers(browser)
+    assert gemeten["zicht"] <= 320, gemeten
+    fouten = []
+    if gemeten["breed"] > gemeten["zicht"]:
+        fouten.append(
+            f"{pad} is {gemeten['breed']} px wide in a {gemeten['zicht']} px viewport: "
+            + "; ".join(gemeten["daders"])
+        )
+    naamloos = browser.execute_script(SCHUIFVAKKEN)
+    if naamloos:
+        fouten.append(f"{pad}: scrolling boxes without focus or name: {naamloos}")
+    return fouten
+
+
+@pytest.fixture
+def smal(browser, settings):
+    """The browser in a 320 px wide window (WCAG 1.4.10), maps without basemap tiles."""
+    settings.MAP_TILE_URL = ""
     browser.set_window_size(320, 800)
-    try:
-        for pad in ("/", "/samenwerkingen/", gemeente.get_absolute_url(), "/gemeenten/"):
-            browser.get(f"{live_url}{pad}?peildatum={peildatum.code}")
-            breed, zichtbaar = browser.execute_script(
-                "return [document.documentElement.scrollWidth,"
-                " document.documentElement.clientWidth]"
-            )
-            assert breed <= zichtbaar, pad
-    finally:
-        browser.set_window_size(1280, 900)
+    yield browser
+    browser.set_window_size(1280, 900)
+
+
+@pytest.mark.parametrize("code", SNAPSHOTS)
+@pytest.mark.parametrize("soort", PAGINASOORTEN)
+def test_pages_fit_320_pixels(smal, live_url, soort, code):
+    """WCAG 1.4.10 Reflow: no page scrolls sideways at 320 CSS px, with DejaVu Sans (the wide
+    font of a fresh machine, see tests/fonts.conf); a table scrolls in its own named box."""
+    pad = paginas_voor(peildatum_met_code(code))[soort]
+    open_pagina(smal, live_url + pad)
+    fouten = problemen(smal, pad)
+    assert not fouten, "\n".join(fouten)
+
+
+def test_pages_fit_320_pixels_with_larger_text(smal, live_url):
+    """Whatever the font: with text at 150 % (a reader's larger default font), still no page
+    scrolls sideways."""
+    fouten = []
+    for pad in paginas_voor(peildatum_met_code(SNAPSHOTS[-1])).values():
+        open_pagina(smal, live_url + pad)
+        smal.execute_script("document.documentElement.style.fontSize = '150%';")
+        assert smal.execute_script("return getComputedStyle(document.body).fontSize") == "24px", (
+            "the larger text did not apply"
+        )
+        fouten += problemen(smal, pad)
+    assert not fouten, "\n".join(fouten)
+
+
+def test_the_browser_sees_only_dejavu(browser, live_url):
+    """The fonts of a fresh machine (tests/fonts.conf): body text and headings are drawn in
+    DejaVu Sans, not in a narrower font this machine may have."""
+    browser.get(live_url + "/over/")
+    browser.execute_cdp_cmd("DOM.enable", {})
+    browser.execute_cdp_cmd("CSS.enable", {})
+    document = browser.execute_cdp_cmd("DOM.getDocument", {})["root"]["nodeId"]
+    for selector in ("h1", "main p"):
+        node = browser.execute_cdp_cmd(
+            "DOM.querySelector", {"nodeId": document, "selector": selector}
+        )["nodeId"]
+        fonts = browser.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        assert {font["familyName"] for font in fonts} == {"DejaVu Sans"}, (selector, fonts)
