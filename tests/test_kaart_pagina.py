@@ -327,8 +327,7 @@ def test_regio_is_ticked_only_by_a_yes(client, wereld):
 def test_budget_and_polygons_on_the_real_dataset(client, django_assert_max_num_queries):
     """Every real snapshot: the page in six queries, the GeoJSON in three, all polygons."""
     echte = models.Peildatum.objects.exclude(code__startswith="t")
-    if not echte.exists():
-        pytest.skip("the curated dataset (fixtures/) is not loaded")
+    assert echte.exists(), "the curated dataset (fixtures/) is not loaded"
     verwacht = {"2016": 59, "2026": 40}
     # SpatiaLite asks its version once per connection, on the first spatial function.
     client.get("/api/gemeenten.geojson")
