@@ -170,6 +170,50 @@ def test_a_bad_peildatum_is_a_clear_400_on_every_route(client):
     }
 
 
+def inline_code(html):
+    """What the CSP (script-src/style-src 'self') would block: inline scripts (JSON data
+    blocks and external scripts are fine), style attributes, event-handler attributes."""
+    problems = [
+        tag
+        for tag in re.findall(r"<script[^>]*>", html)
+        if 'type="application/json"' not in tag and "src=" not in tag
+    ]
+    problems += re.findall(r"<[^>]*\sstyle\s*=[^>]*>", html)
+    problems += re.findall(r"<[^>]*\son[a-z]+\s*=[^>]*>", html)
+    return problems
+
+
+def test_no_page_has_inline_script_style_or_handlers(client):
+    """Every HTML route from the URLconf for every snapshot (the mini-maps of the home page
+    and the profiles, the map page and its table fragment among them), plus the 400 and 404
+    pages: nothing the CSP would block."""
+    assert len(inline_code('<script>x()</script><p style="color:red" onclick="x()">')) == 3
+    gemeente = Gemeente.objects.exclude(slug__startswith="test-").first()
+    samenwerking = Samenwerking.objects.exclude(slug__startswith="test-").first()
+    extra = [
+        "/kaart/?taakveld=7",
+        "/kaart/?deel=tabel&taakveld=7",
+        f"/kaart/?samenwerking={samenwerking.slug}",
+        f"/kaart/?weergave=partners&gemeente={gemeente.slug}",
+        "/samenwerkingen/?regio=1&taakveld=7&sorteer=-deelnemers",
+        "/samenwerkingen/?peildatum=abc",
+        "/test-bestaat-niet/",
+    ]
+    codes = list(Peildatum.objects.values_list("code", flat=True))
+    checked = 0
+    for _, url in public_routes():
+        for code in codes:
+            response = client.get(url, {"peildatum": code})
+            if response["Content-Type"].startswith("text/html"):
+                assert not inline_code(response.content.decode()), f"{url}?peildatum={code}"
+                checked += 1
+    for url in extra:
+        response = client.get(url)
+        assert response["Content-Type"].startswith("text/html"), url
+        assert not inline_code(response.content.decode()), url
+    assert checked >= 8 * len(codes)
+
+
 def test_admin_is_behind_a_login(client):
     for pagina in ("", "gemeenten/gemeente/"):  # the index and a model's list
         response = client.get(f"/{settings.ADMIN_PATH}{pagina}")
