@@ -766,7 +766,7 @@ class DatasetVersie(models.Model):
     @classmethod
     @contextlib.contextmanager
     def in_een_keer(cls):
-        """Thousands of rows in one transaction (load_dataset, build_dataset, import_source):
+        """Thousands of rows in one transaction (load_dataset, build_dataset):
         the rows' signals renew nothing, the stamp is renewed once when the block succeeds.
         Per thread, so a server thread's requests are not affected."""
         buiten = cls.bezig_in_een_keer()

@@ -200,7 +200,8 @@ def test_mini_kaart_rejects_an_unknown_mode():
         mini_kaart(peildatum, modus="lapjes")
 
 
-def test_minikaart_partial_has_no_inline_script_or_style():
+def test_minikaart_partial_embeds_its_config_as_json():
+    """(No inline code on the pages that include it: test_security.)"""
     wereld = kaartdata.wereld(aantal_gemeenten=2)
     config = mini_kaart(wereld.peildatum, markeer=wereld.gemeenten, focus=wereld.gemeenten[0])
     html = render_to_string(
@@ -213,8 +214,4 @@ def test_minikaart_partial_has_no_inline_script_or_style():
         r'<script id="partners-config" type="application/json">(.*?)</script>', html, re.S
     )
     assert json.loads(script.group(1)) == config
-    for tag in re.findall(r"<script[^>]*>", html):
-        assert 'type="application/json"' in tag or "src=" in tag, tag
-    assert "style=" not in html
-    assert not re.search(r"\son[a-z]+\s*=", html), "inline event handler"
     assert "vendor/leaflet/leaflet.js" in html
