@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from ..models import Schaal, Soort
-from ..views import met_peildatum
+from ..peildatum import met_peildatum
 
 register = template.Library()
 
