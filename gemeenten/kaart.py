@@ -124,7 +124,7 @@ class GemeentenGeoJSONView(JsonPeildatumMixin, View):
 # ---- colours: slots of the palette in kaart.css, never colour values --------------------
 
 # The patchwork palette has this many colours, `--kaart-kleur-0` … in static/css/kaart.css
-# (tests/test_kaart_pagina.py checks that the two agree); an arrangement gets the slot of
+# (tests/test_kaart_selectie.py checks that the two agree); an arrangement gets the slot of
 # its position in the selection, modulo this number.
 PALET_GROOTTE = 12
 # The intensity scale (`--kaart-intensiteit-1` … `-5`); 0 is grey.

@@ -40,24 +40,12 @@ def get(client, wereld, **params):
 
 
 def config(response):
-    match = re.search(
-        r'<script id="kaart-config" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert match, "no json_script kaart-config"
-    return json.loads(match.group(1))
+    return kaartdata.json_script(response, "kaart-config")
 
 
 def getekend(response):
     """What the JavaScript paints (json_script "kaart-beeld", in the table fragment)."""
-    match = re.search(
-        r'<script id="kaart-beeld" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert match, "no json_script kaart-beeld"
-    return json.loads(match.group(1))
+    return kaartdata.json_script(response, "kaart-beeld")
 
 
 def namen(response):

@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 
 from gemeenten import kaart, models
 from tests import kaartdata
@@ -103,13 +104,7 @@ def test_list_to_map_to_list_keeps_the_selection(client, selectie):
 
 
 def tekenen(response):
-    match = re.search(
-        r'<script id="kaart-beeld" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert match, "no json_script kaart-beeld"
-    return json.loads(match.group(1))
+    return kaartdata.json_script(response, "kaart-beeld")
 
 
 # ---- what the server decides, the painter paints -------------------------------------
@@ -232,3 +227,20 @@ def test_map_parameters_are_documented():
     tekst = (Path(__file__).resolve().parent.parent / "docs" / "kaart.md").read_text()
     for naam in (*kaart.SamenwerkingFilter.parameters, *kaart.Kaartweergave.parameters):
         assert f"`{naam}`" in tekst, naam
+
+
+def test_openapi_names_every_map_parameter_and_shares_the_lists():
+    spec = yaml.safe_load(
+        (Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml").read_text()
+    )
+    gedeeld = spec["components"]["parameters"]
+
+    def namen(pad):
+        return [
+            gedeeld[p["$ref"].rsplit("/", 1)[1]]["name"] if "$ref" in p else p["name"]
+            for p in spec["paths"][pad]["get"]["parameters"]
+        ]
+
+    selectie = ["peildatum", *kaart.SamenwerkingFilter.parameters]
+    assert namen("/api/samenwerkingen.json") == selectie
+    assert namen("/kaart/") == [*selectie, *kaart.Kaartweergave.parameters]
