@@ -35,6 +35,17 @@ def taakveld_keuzes(taakvelden):
     return keuzes
 
 
+def meegenomen(query):
+    """The selection parameters of a query string (a QueryDict), to carry along in links from
+    a page that does not filter itself (an arrangement, a profile) back to the list and the
+    map. Unchecked and without queries: the page they lead to validates them."""
+    return {
+        naam: waarde
+        for naam in SamenwerkingFilter.parameters
+        if (waarde := query.get(naam, "").strip()) and len(waarde) <= MAX_ZOEKTERM
+    }
+
+
 class AliasChoiceField(ChoiceField):
     """A choice field that also accepts other spellings of a value (a CBS code for a slug,
     any letter case); `aliases` is a callable returning {alias: value}."""

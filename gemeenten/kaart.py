@@ -287,6 +287,11 @@ class Kaartbeeld:
         parameters: the list, its CSV and JSON twins."""
         return self.filterset.url(reverse(naam), **extra)
 
+    def pagina_url(self, naam, slug):
+        """The page of an arrangement or a municipality, carrying the selection (back from
+        there to the list or the map keeps it)."""
+        return self.filterset.url(reverse(f"gemeenten:{naam}", args=[slug]))
+
     # What the selection is.
 
     def selectie(self):
@@ -424,7 +429,8 @@ class Kaartbeeld:
             vlakken[code] = vlak
         op_slug = {s["slug"]: s for s in selectie}
         samenwerkingen = [
-            {"naam": op_slug[slug]["naam"], "url": op_slug[slug]["url"]} for slug in popup_lijst
+            {"naam": op_slug[slug]["naam"], "url": self.pagina_url("samenwerking", slug)}
+            for slug in popup_lijst
         ]
         samenwerking = beeld["samenwerking"]
         return {
@@ -438,10 +444,12 @@ class Kaartbeeld:
             "keuze": (f"in {filter_tekst}" if filter_tekst else "in deze keuze")
             if in_popup
             else "",
+            # The query a link to a profile carries (the selection, without `gemeente`).
+            "mee": urlencode(self.filterset.query(gemeente=None)),
             "uitgelicht": samenwerking
             and {
                 "naam": samenwerking["naam"],
-                "url": samenwerking["url"],
+                "url": self.pagina_url("samenwerking", samenwerking["slug"]),
                 "gemeenten": samenwerking["gemeenten"],
             },
             "partner": gemeente.naam if weergave == PARTNERS else None,

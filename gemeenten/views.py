@@ -80,13 +80,6 @@ class GemeenteView(PeildatumMixin, GemeenteMixin, DetailView):
         )
         context["max_gedeeld"] = profiel["partners"][0][1] if profiel["partners"] else 0
         context["per_peildatum"] = queries.aantallen_per_peildatum(self.object, self.peildata)
-        # The map of this municipality's partners (the "met wie" view of /kaart/).
-        context["kaart_partners"] = met_peildatum(
-            reverse("gemeenten:kaart"),
-            self.peildatum,
-            weergave="partners",
-            gemeente=self.object.slug,
-        )
         return context
 
 

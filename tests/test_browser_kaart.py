@@ -187,8 +187,9 @@ def test_clicking_a_municipality_opens_its_popup(kaart, wereld):
     links = {
         link.text: link.get_attribute("href") for link in popup.find_elements(By.TAG_NAME, "a")
     }
+    # The profile link carries the selection (the profile's own links keep it).
     assert links[f"Profiel van {a.naam}"].endswith(
-        f"/gemeenten/{a.slug}/?peildatum={wereld.peildatum.code}"
+        f"/gemeenten/{a.slug}/?peildatum={wereld.peildatum.code}&taakveld=91"
     )
     lijst = links[f"Deze samenwerkingen van {a.naam} als lijst"]
     assert f"gemeente={a.slug}" in lijst and "taakveld=91" in lijst

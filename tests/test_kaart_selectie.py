@@ -244,3 +244,38 @@ def test_openapi_names_every_map_parameter_and_shares_the_lists():
     selectie = ["peildatum", *kaart.SamenwerkingFilter.parameters]
     assert namen("/api/samenwerkingen.json") == selectie
     assert namen("/kaart/") == [*selectie, *kaart.Kaartweergave.parameters]
+
+
+def test_links_through_arrangement_and_profile_carry_the_selection(client, wereld):
+    a, b, c, d, e, f = wereld.gemeenten
+    pd = wereld.peildatum.code
+    abc = wereld.sw["abc"]
+    selectie = f"peildatum={pd}&amp;taakveld=91&amp;schaal=subregionaal"
+    query = {"peildatum": pd, "taakveld": "91", "schaal": "subregionaal"}
+    # The list's rows lead to arrangements with the selection ...
+    lijst = client.get("/samenwerkingen/", {**query, "page": "1"}).content.decode()
+    assert f'href="/samenwerkingen/{abc.slug}/?{selectie}"' in lijst
+    # ... whose page leads back to the list, to the map and to profiles with it ...
+    pagina = client.get(f"/samenwerkingen/{abc.slug}/", query).content.decode()
+    assert f'href="/samenwerkingen/?{selectie}"' in pagina
+    assert f'href="/kaart/?{selectie}&amp;samenwerking={abc.slug}"' in pagina
+    assert f'href="/gemeenten/{c.slug}/?{selectie}"' in pagina
+    # ... and a profile to its "met wie" map and its list, the selection kept.
+    profiel = client.get(f"/gemeenten/{c.slug}/", query).content.decode()
+    assert f'href="/kaart/?{selectie}&amp;weergave=partners&amp;gemeente={c.slug}"' in profiel
+    assert f'href="/samenwerkingen/?{selectie}&amp;gemeente={c.slug}"' in profiel
+    # The map's table and popups carry it to arrangements and profiles too.
+    response = client.get("/kaart/", query)
+    html = response.content.decode().split('id="kaart-tabel"')[1]
+    assert f'href="/samenwerkingen/{abc.slug}/?{selectie}"' in html
+    assert f'href="/gemeenten/{c.slug}/?{selectie}"' in html
+    getekend = tekenen(response)
+    assert {s["url"] for s in getekend["samenwerkingen"]} >= {
+        f"/samenwerkingen/{abc.slug}/?{selectie.replace('&amp;', '&')}"
+    }
+    assert getekend["mee"] == selectie.replace("&amp;", "&")
+    # A value that is not a selection parameter, or absurdly long, is not carried.
+    pagina = client.get(
+        f"/samenwerkingen/{abc.slug}/", {"peildatum": pd, "x": "1", "q": "a" * 500}
+    ).content.decode()
+    assert f'href="/kaart/?peildatum={pd}&amp;samenwerking={abc.slug}"' in pagina

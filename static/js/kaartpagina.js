@@ -159,6 +159,11 @@
     return url.pathname + url.search;
   }
 
+  /* A profile carries the selection, so that its links back to the list and map keep it. */
+  function profielUrl(eigenschappen) {
+    return new URL(eigenschappen.url, window.location.href).pathname + "?" + beeld.mee;
+  }
+
   function popup(pad) {
     const eigenschappen = pad.feature.properties;
     const vlak = vlakVan(eigenschappen.cbs_code);
@@ -212,7 +217,7 @@
     const links = document.createElement("ul");
     links.className = "kaart-popup-links";
     const profiel = document.createElement("li");
-    profiel.appendChild(A.link("Profiel van " + eigenschappen.naam, eigenschappen.url));
+    profiel.appendChild(A.link("Profiel van " + eigenschappen.naam, profielUrl(eigenschappen)));
     links.appendChild(profiel);
     const lijst = document.createElement("li");
     lijst.appendChild(
