@@ -149,12 +149,11 @@ def test_choosing_a_theme_recolours_the_map_and_updates_table_and_url(kaart, wer
     # A and B are in two arrangements of theme 91: striped, not one colour hiding the other.
     assert na[a.cbs_code].startswith("url(#streep-")
     assert na[b.cbs_code] == na[a.cbs_code]
-    # C only in "ABC" (the second arrangement of the selection: palette colour 1).
-    assert (
-        na[c.cbs_code]
-        == json.loads(browser.find_element(By.ID, "kaart-config").get_attribute("textContent"))[
-            "palet"
-        ][1]
+    # C only in "ABC" (the second arrangement of the selection: palette colour 1, a custom
+    # property of kaart.css).
+    assert na[c.cbs_code] == browser.execute_script(
+        "return getComputedStyle(document.documentElement)"
+        ".getPropertyValue('--kaart-kleur-1').trim();"
     )
     # D, E, F have nothing in theme 91.
     assert len({na[d.cbs_code], na[e.cbs_code], na[f.cbs_code]}) == 1
@@ -189,8 +188,9 @@ def test_clicking_a_municipality_opens_its_popup(kaart, wereld):
     links = {
         link.text: link.get_attribute("href") for link in popup.find_elements(By.TAG_NAME, "a")
     }
+    # The profile link carries the selection (the profile's own links keep it).
     assert links[f"Profiel van {a.naam}"].endswith(
-        f"/gemeenten/{a.slug}/?peildatum={wereld.peildatum.code}"
+        f"/gemeenten/{a.slug}/?peildatum={wereld.peildatum.code}&taakveld=91"
     )
     lijst = links[f"Deze samenwerkingen van {a.naam} als lijst"]
     assert f"gemeente={a.slug}" in lijst and "taakveld=91" in lijst
@@ -364,10 +364,11 @@ def test_partners_view_colours_by_shared_arrangements_and_lists_the_partners(kaa
     a, b, c, d, e, f = wereld.gemeenten
     browser = kaart(f"peildatum={wereld.peildatum.code}")
     veld = browser.find_element(By.ID, "keuze-gemeente-veld")
-    assert not veld.is_displayed()  # only for the "met wie" view
+    assert veld.is_displayed()  # a filter of the selection in every view, as on the list
 
     Select(browser.find_element(By.ID, "keuze-weergave")).select_by_value("partners")
-    wacht_op(browser, lambda b: veld.is_displayed())  # a municipality is asked for first
+    # A municipality is asked for first: its field gets the focus, the view waits.
+    wacht_op(browser, lambda b: b.switch_to.active_element.get_attribute("id") == "keuze-gemeente")
     assert "weergave=partners" not in browser.current_url
     Select(browser.find_element(By.ID, "keuze-gemeente")).select_by_value(a.slug)
     wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-weergave") == "partners")
