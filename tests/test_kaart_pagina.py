@@ -1,7 +1,6 @@
 """The /kaart/ page: its data for the JavaScript, the equivalent table, bad parameters."""
 
 import json
-import re
 
 import pytest
 from django.urls import reverse
