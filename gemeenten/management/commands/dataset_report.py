@@ -115,7 +115,8 @@ class Command(BaseCommand):
             )
         w("")
         w("Rows read: records of the source files (for the GR register: records that are a GR")
-        w("version). Imported: rows that became a record or a participation.")
+        w("version; for the CBS divisions: each of the 342 municipalities of 2025 placed in each")
+        w("layer). Imported: rows that became a record or a participation.")
         w("")
         for v in verslagen:
             w(f"### {v['bron']}")
