@@ -97,7 +97,7 @@ class GemeentenGeoJSONView(JsonPeildatumMixin, View):
         return response
 
     def feature_collection(self, peildatum):
-        aantallen = Deelname.objects.zonder_regio_indelingen().aantallen_per_gemeente(peildatum)
+        aantallen = Deelname.objects.samenwerkingen().aantallen_per_gemeente(peildatum)
         features = []
         for grens in GemeenteGrens.objects.voor_kaart(peildatum, GEOJSON_PRECISION):
             gemeente = grens.gemeente

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 
 from .models import (
+    Aard,
     Deelname,
     Gemeente,
     Herindeling,
@@ -24,22 +25,22 @@ from .models import (
 
 def home_cijfers(peildatum):
     """The home page's headline numbers and rankings at a peildatum. Five queries."""
-    aantallen = Deelname.objects.zonder_regio_indelingen().aantallen_per_gemeente(peildatum)
+    aantallen = Deelname.objects.samenwerkingen().aantallen_per_gemeente(peildatum)
     op_peildatum = list(Gemeente.objects.op(peildatum.datum))
     for gemeente in op_peildatum:
         gemeente.aantal = aantallen.get(gemeente.pk, 0)
     ranglijst = sorted(op_peildatum, key=lambda g: (-g.aantal, g.naam))
     gemeenten = len(op_peildatum)
     deelnames = (
-        Deelname.objects.zonder_regio_indelingen()
+        Deelname.objects.samenwerkingen()
         .filter(stand__peildatum=peildatum, gemeente__isnull=False)
         .count()
     )
     in_stand = Samenwerking.objects.in_stand(peildatum)
     return {
         "aantal_gemeenten": gemeenten,
-        "aantal_samenwerkingen": in_stand.zonder_regio_indelingen().count(),
-        "aantal_regio_indelingen": in_stand.filter(soort=Soort.REGIO_INDELING).count(),
+        "aantal_samenwerkingen": in_stand.samenwerkingen().count(),
+        "aantal_indelingen": in_stand.indelingen().count(),
         "aantal_deelnames": deelnames,
         "gemiddelde": deelnames / gemeenten if gemeenten else 0,
         "meeste": ranglijst[:5],
@@ -55,7 +56,7 @@ def gemeenten_overzicht(peildatum):
     arrangements), and the former and later ones with their predecessors/successors.
     Three queries."""
     datum = peildatum.datum
-    aantallen = Deelname.objects.zonder_regio_indelingen().aantallen_per_gemeente(peildatum)
+    aantallen = Deelname.objects.samenwerkingen().aantallen_per_gemeente(peildatum)
     opvolgers, voorgangers = defaultdict(list), defaultdict(list)
     for stap in Herindeling.objects.select_related("voorganger", "opvolger"):
         opvolgers[stap.voorganger_id].append(stap)
@@ -108,15 +109,15 @@ def gemeente_profiel(gemeente, peildatum):
     for deelname in alle:
         per_stand[deelname.stand_id].append(deelname)
 
-    groepen, regio_indelingen, partners = {}, [], Counter()
+    groepen, indelingen, partners = {}, [], Counter()
     for deelname in eigen:
         samenwerking = deelname.stand.samenwerking
         anderen = samenwerking.deelnames_op_peildatum = per_stand[deelname.stand_id]
         eigen_id = gemeente.pk
         deelname.partners = [d.gemeente for d in anderen if d.gemeente_id not in (None, eigen_id)]
         deelname.overige_deelnemers = [d.organisatie for d in anderen if d.organisatie_id]
-        if samenwerking.soort == Soort.REGIO_INDELING:
-            regio_indelingen.append(deelname)
+        if samenwerking.aard == Aard.INDELING:  # state/statistical: shown apart, not counted
+            indelingen.append(deelname)
             continue
         hoofd = samenwerking.taakveld.hoofdtaakveld
         groepen.setdefault(hoofd, []).append(deelname)
@@ -131,7 +132,7 @@ def gemeente_profiel(gemeente, peildatum):
     return {
         "deelnames": eigen,
         "groepen": sorted(groepen.items(), key=lambda item: item[0].code),
-        "regio_indelingen": regio_indelingen,
+        "indelingen": indelingen,
         "aantal_samenwerkingen": aantal,
         "partners": rangschik_partners(partners),
         "opgegaan_in": [s for s in stappen if s.voorganger_id == gemeente.pk],
@@ -141,10 +142,10 @@ def gemeente_profiel(gemeente, peildatum):
 
 
 def aantallen_per_peildatum(gemeente, peildata):
-    """[(peildatum, number of arrangements)] for one municipality, every snapshot, one query
-    (regional divisions not counted): how its collaboration changed."""
+    """[(peildatum, number of collaborations)] for one municipality, every snapshot, one query
+    (state and statistical divisions not counted): how its collaboration changed."""
     rijen = (
-        Deelname.objects.zonder_regio_indelingen()
+        Deelname.objects.samenwerkingen()
         .filter(gemeente=gemeente)
         .values("stand__peildatum")
         .annotate(n=Count("stand__samenwerking", distinct=True))

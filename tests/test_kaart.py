@@ -58,13 +58,21 @@ def test_geojson_holds_exactly_the_municipalities_of_the_snapshot(client):
     }
 
 
-def test_aantal_counts_arrangements_at_the_peildatum_without_regional_divisions(client):
+def test_aantal_counts_collaborations_at_the_peildatum_not_state_divisions(client):
     wereld = kaartdata.wereld(aantal_gemeenten=3)
     a, b, c = wereld.gemeenten
     taakveld = kaartdata.taakveld("91.1")
     kaartdata.samenwerking(taakveld, [a, b], wereld.peildatum)
-    kaartdata.samenwerking(taakveld, [a, b, c], wereld.peildatum)
-    kaartdata.samenwerking(taakveld, [a, c], wereld.peildatum, soort=models.Soort.REGIO_INDELING)
+    # A regional division that is a collaboration of municipalities counts ...
+    kaartdata.samenwerking(taakveld, [a, b, c], wereld.peildatum, soort=models.Soort.REGIO_INDELING)
+    # ... a state or statistical division does not.
+    kaartdata.samenwerking(
+        taakveld,
+        [a, c],
+        wereld.peildatum,
+        soort=models.Soort.REGIO_INDELING,
+        aard=models.Aard.INDELING,
+    )
     # The same municipalities in another snapshot do not count here.
     ander = kaartdata.peildatum("t2016", datetime.date(2000, 1, 1))
     kaartdata.samenwerking(taakveld, [a, b, c], ander)
