@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gemeenten', '0001_initial'),
+        ('gemeenten', '0002_datasetversie'),
     ]
 
     operations = [
