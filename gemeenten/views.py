@@ -333,7 +333,9 @@ class SamenwerkingView(PeildatumMixin, DetailView):
         context = super().get_context_data(**kwargs)
         samenwerking = self.object
         standen = list(
-            Stand.objects.filter(samenwerking=samenwerking).select_related("peildatum", "bron")
+            Stand.objects.filter(samenwerking=samenwerking).select_related(
+                "peildatum", "bron", "versie", "rechtsvorm"
+            )
         )
         stand = next((s for s in standen if s.peildatum_id == self.peildatum.pk), None)
         deelnames = (
