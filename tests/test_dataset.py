@@ -199,7 +199,12 @@ def test_every_northern_municipality_of_2016_is_in_every_regioatlas_division():
     ggd = set(
         models.Deelname.objects.filter(
             stand__peildatum=p,
-            stand__samenwerking__slug__in=["ggd-drenthe", "ggd-groningen", "ggd-regio-ggd-fryslan"],
+            # The GGD Fryslân region is part of the GR Veiligheidsregio Fryslân.
+            stand__samenwerking__slug__in=[
+                "ggd-drenthe",
+                "ggd-groningen",
+                "veiligheidsregio-fryslan",
+            ],
         ).values_list("gemeente__cbs_code", flat=True)
     )
     assert ggd == noord
@@ -258,7 +263,7 @@ def test_import_log_accounts_for_every_source_row():
     """Each row read is imported or listed out of scope with a reason; none unresolved."""
     path = Path(settings.BASE_DIR) / "fixtures" / "report" / "importverslag.json"
     verslagen = json.loads(path.read_text(encoding="utf-8"))
-    assert len(verslagen) == 7
+    assert len(verslagen) == 8
     log = {v["bron"].split(" ")[0]: v for v in verslagen}
     assert set(log) >= {"CBS", "Taxonomie", "GR-register", "OpenGR", "Regioatlas", "DSTA-lijst"}
     for verslag in verslagen:
@@ -411,3 +416,28 @@ def test_slochteren_page_gives_the_merger_date(client):
     html = client.get("/gemeenten/slochteren/?peildatum=2016").content.decode()
     assert "Op 1 januari 2018 is zij opgegaan in" in html
     assert "op 1 januari 2017 ging een deel van Slochteren over naar" in html
+
+
+def test_one_collaboration_one_record_and_curated_links():
+    """The Regioatlas regions that are a register GR are that GR, not a division of their
+    own; the links without a register version chain come from koppelingen.csv."""
+    for slug, regio in [
+        ("sociale-werkvoorziening-fryslan", "Sociale Werkvoorziening: CAPARIS NV"),
+        ("werkvoorzieningschap-fryslan-west", "Sociale Werkvoorziening: Empatec NV"),
+        (
+            "isd-aa-en-hunze-assen-tynaarlo",
+            "Intergemeentelijke sociale diensten: Werkplein Baanzicht",
+        ),
+        ("veiligheidsregio-fryslan", "GGD's: GGD Fryslân"),
+    ]:
+        stand = models.Stand.objects.get(samenwerking__slug=slug, peildatum__code="2016")
+        assert regio in stand.naam_in_bron
+        assert not models.Stand.objects.filter(naam_in_bron=regio).exclude(pk=stand.pk).exists()
+    assert not models.Samenwerking.objects.filter(
+        slug__in=["sw-regio-caparis-nv", "sw-regio-empatec-nv", "ggd-regio-ggd-fryslan"]
+    ).exists()
+    for voor, na in [
+        ("isd-aa-en-hunze-assen-tynaarlo", "werkplein-drentsche-aa"),
+        ("veilig-thuis-regio-groningen", "veilig-thuis-groningen"),
+    ]:
+        assert models.Samenwerking.objects.get(slug=na).voorgangers.filter(slug=voor).exists()

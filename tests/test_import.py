@@ -133,6 +133,9 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     streekraad = models.Samenwerking.objects.get(slug="streekraad-test")
     assert streekraad.adres == "Postbus 2, 9600 AA Hoogezand" and streekraad.cbs_gr_code == ""
 
+    # Curated link: predecessor and successor, each with its evidence.
+    assert list(afval.voorgangers.values_list("slug", flat=True)) == ["streekraad-test"]
+
     for model in (models.Gemeente, models.Samenwerking, models.Stand, models.Deelname):
         assert not model.objects.filter(bron__isnull=True).exists()
 
@@ -263,6 +266,14 @@ def no_theme(bron):
     _replace(bron / "curation/themas.csv", "streekraad-test,0.4,,handmatig: test\n", "")
 
 
+def unknown_link(bron):
+    _replace(bron / "curation/koppelingen.csv", "streekraad-test,", "bestaat-niet,")
+
+
+def link_without_evidence(bron):
+    _replace(bron / "curation/koppelingen.csv", "test link (mini)", "")
+
+
 BAD_INPUT = [
     (truncated, "cbs/gemeenten_noord.csv", "line 7", "fields where the header has 6"),
     (wrong_delimiter, "cbs/gemeenten_noord.csv", "line 1", "is the delimiter ','"),
@@ -289,6 +300,8 @@ BAD_INPUT = [
         "Onbekend Bureau",
     ),
     (no_theme, "themas.csv", "streekraad-test", "no taakveld for streekraad-test"),
+    (unknown_link, "koppelingen.csv", "line 2", "unknown arrangement bestaat-niet"),
+    (link_without_evidence, "koppelingen.csv", "line 2", "no evidence"),
 ]
 
 

@@ -24,6 +24,7 @@ def maak_peildata():
 def importers():
     """The importer classes in dependency order (imported late: they import models)."""
     from .cbs import CbsRegisterImporter
+    from .curatie import KoppelingenImporter
     from .dsta import DstaImporter
     from .gr_register import GrRegisterImporter
     from .grenzen import GrenzenImporter
@@ -39,4 +40,5 @@ def importers():
         OpenGrImporter,
         RegioatlasImporter,
         DstaImporter,
+        KoppelingenImporter,
     ]
