@@ -441,3 +441,15 @@ def test_one_collaboration_one_record_and_curated_links():
         ("veilig-thuis-regio-groningen", "veilig-thuis-groningen"),
     ]:
         assert models.Samenwerking.objects.get(slug=na).voorgangers.filter(slug=voor).exists()
+
+
+def test_pages_note_the_source_name_of_an_attributed_membership(client):
+    deelnames = models.Deelname.objects.filter(voormalige_gemeente__isnull=False).select_related(
+        "stand__samenwerking", "stand__peildatum", "gemeente"
+    )
+    assert deelnames.exists()
+    for d in deelnames:
+        pd = d.stand.peildatum.code
+        for url in (d.stand.samenwerking.get_absolute_url(), d.gemeente.get_absolute_url()):
+            html = client.get(f"{url}?peildatum={pd}").content.decode()
+            assert f"in de bron: {escape(d.naam_in_bron)}" in html, url
