@@ -166,6 +166,27 @@ class Gemeente(models.Model):
             self.geldig_tot is None or self.geldig_tot >= datum
         )
 
+    def opvolger_op(self, datum, stappen=None):
+        """The municipality this one went into, existing on `datum`, or None.
+
+        Only through `Herindeling`: each step must hand over the whole municipality (a
+        merger or a rename); a split or an unknown step gives None, never a guess.
+        `stappen` ({voorganger_id: [Herindeling]}) saves the queries in a loop.
+        """
+        gemeente = self
+        for _ in range(20):
+            if gemeente.bestaat_op(datum):
+                return gemeente
+            if stappen is None:
+                volgende = list(gemeente.naar.select_related("opvolger"))
+            else:
+                volgende = stappen.get(gemeente.pk, [])
+            opheffing = [s for s in volgende if s.heft_voorganger_op and s.datum <= datum]
+            if len(opheffing) != 1 or opheffing[0].deel != Herindeling.Deel.GEHEEL:
+                return None
+            gemeente = opheffing[0].opvolger
+        return None
+
 
 def rangschik_partners(telling):
     """[(gemeente, number shared)] from {Gemeente: number}: most shared first, then by name.
@@ -294,6 +315,14 @@ class Herindeling(models.Model):
 
     def natural_key(self):
         return (self.datum.isoformat(), self.voorganger.cbs_code, self.opvolger.cbs_code)
+
+    @property
+    def heft_voorganger_op(self):
+        """Whether the predecessor ceased to exist with this step (its last day was the day
+        before). A grenscorrectie the predecessor outlived (Meerstad, Slochteren → Groningen
+        on 2017-01-01) is not its end: Slochteren went into Midden-Groningen on 2018-01-01."""
+        tot = self.voorganger.geldig_tot
+        return tot is not None and self.datum == tot + datetime.timedelta(days=1)
 
     natural_key.dependencies = ["gemeenten.gemeente"]
 
@@ -606,6 +635,11 @@ class Versie(models.Model):
     in_werking = models.DateField(null=True, blank=True)
     buiten_werking = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=500, blank=True)
+    doel = models.TextField(blank=True)
+    rechtsvorm = models.ForeignKey(
+        Rechtsvorm, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    zetel = models.CharField(max_length=200, blank=True)
     vorige = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="volgende"
     )
@@ -625,6 +659,14 @@ class Versie(models.Model):
     def natural_key(self):
         return (self.register_id,)
 
+    def in_werking_op(self, datum):
+        """In force on `datum`: from its first day up to (not including) its end."""
+        return (
+            self.in_werking is not None
+            and self.in_werking <= datum
+            and (self.buiten_werking is None or self.buiten_werking > datum)
+        )
+
 
 class StandQuerySet(models.QuerySet):
     def op(self, peildatum):
@@ -641,6 +683,24 @@ class Stand(models.Model):
     samenwerking = models.ForeignKey(Samenwerking, on_delete=models.CASCADE, related_name="standen")
     peildatum = models.ForeignKey(Peildatum, on_delete=models.PROTECT, related_name="standen")
     naam_in_bron = models.CharField(max_length=300, help_text="The name as the source gives it.")
+    versie = models.ForeignKey(
+        Versie,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="standen",
+        help_text="The register version in force on the peildatum, where the register has one.",
+    )
+    titel = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Title on the peildatum: the version's, else the source's.",
+    )
+    doel = models.TextField(blank=True, help_text="Purpose on the peildatum (the version's).")
+    rechtsvorm = models.ForeignKey(
+        Rechtsvorm, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    zetel = models.CharField(max_length=200, blank=True)
     schaal = models.CharField(max_length=20, choices=Schaal.choices, blank=True)
     aantal_deelnemers = models.PositiveIntegerField(default=0)
     bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
@@ -662,7 +722,7 @@ class Stand(models.Model):
     def natural_key(self):
         return (self.samenwerking.slug, self.peildatum.code)
 
-    natural_key.dependencies = ["gemeenten.samenwerking", "gemeenten.peildatum"]
+    natural_key.dependencies = ["gemeenten.samenwerking", "gemeenten.peildatum", "gemeenten.versie"]
 
 
 class DeelnameQuerySet(models.QuerySet):
@@ -683,6 +743,7 @@ class DeelnameQuerySet(models.QuerySet):
             .select_related(
                 "stand__samenwerking__rechtsvorm",
                 "stand__samenwerking__taakveld__hoofdtaakveld",
+                "stand__rechtsvorm",
                 "bron",
             )
             .order_by("stand__samenwerking__taakveld__volgorde", "stand__samenwerking__naam")
@@ -729,6 +790,15 @@ class Deelname(models.Model):
     toegetreden_op = models.DateField(null=True, blank=True)
     uitgetreden_op = models.DateField(null=True, blank=True)
     naam_in_bron = models.CharField(max_length=300, help_text="The name as the source gives it.")
+    voormalige_gemeente = models.ForeignKey(
+        Gemeente,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The former municipality the source names; the membership goes to its "
+        "successor on the peildatum (through Herindeling).",
+    )
     bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
 
     objects = DeelnameQuerySet.as_manager()

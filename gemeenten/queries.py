@@ -188,8 +188,13 @@ def samenwerking_detail():
 
 
 def standen_van(samenwerking):
-    """Every snapshot of an arrangement, with its peildatum and source. One query."""
-    return list(Stand.objects.filter(samenwerking=samenwerking).select_related("peildatum", "bron"))
+    """Every snapshot of an arrangement, with its peildatum, source and the register version
+    in force on its date. One query."""
+    return list(
+        Stand.objects.filter(samenwerking=samenwerking).select_related(
+            "peildatum", "bron", "versie", "rechtsvorm"
+        )
+    )
 
 
 def versies_van(samenwerking):

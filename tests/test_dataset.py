@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils.html import escape
 
 from gemeenten import models
 from gemeenten.dataset import DATASET_MODELS
@@ -180,15 +181,16 @@ def test_register_versions_are_one_arrangement_with_a_history():
 def test_2016_participants_resolve_to_municipalities_of_the_time():
     p = peildatum("2016")
     deelnames = models.Deelname.objects.filter(stand__peildatum=p)
-    reiderland = deelnames.filter(naam_in_bron="Reiderland")
+    # Former municipalities named by the source go to their successor of 2016-01-01.
+    reiderland = deelnames.filter(voormalige_gemeente__cbs_code="GM1661")
     assert reiderland.exists()
-    assert set(reiderland.values_list("gemeente__cbs_code", flat=True)) == {"GM1661"}
+    assert set(reiderland.values_list("gemeente__cbs_code", flat=True)) == {"GM1895"}
     assert set(
         deelnames.filter(naam_in_bron="Hoogezand").values_list("gemeente__cbs_code", flat=True)
     ) == {"GM0018"}
-    assert set(
-        deelnames.filter(naam_in_bron="Bolsward").values_list("gemeente__cbs_code", flat=True)
-    ) == {"GM0064"}
+    bolsward = deelnames.filter(voormalige_gemeente__cbs_code="GM0064")
+    assert set(bolsward.values_list("gemeente__cbs_code", flat=True)) == {"GM1900"}
+    assert all("Bolsward" in d.naam_in_bron for d in bolsward)
     duits = deelnames.filter(organisatie__land="DE")
     assert duits.exists()
     assert not duits.filter(organisatie__naam__contains="Duitsland").exists()
@@ -207,7 +209,12 @@ def test_every_northern_municipality_of_2016_is_in_every_regioatlas_division():
     ggd = set(
         models.Deelname.objects.filter(
             stand__peildatum=p,
-            stand__samenwerking__slug__in=["ggd-drenthe", "ggd-groningen", "ggd-regio-ggd-fryslan"],
+            # The GGD Fryslân region is part of the GR Veiligheidsregio Fryslân.
+            stand__samenwerking__slug__in=[
+                "ggd-drenthe",
+                "ggd-groningen",
+                "veiligheidsregio-fryslan",
+            ],
         ).values_list("gemeente__cbs_code", flat=True)
     )
     assert ggd == noord
@@ -292,7 +299,11 @@ def test_import_log_accounts_for_every_source_row():
         for entry in log["OpenGR"]["buiten_bereik"]
         if "line" in entry[0]
     )
-    assert log["OpenGR"]["geimporteerd"] + northern_out == 659
+    # Plus the rows other provinces supplied for a GR with a northern participant.
+    elders = " ".join(log["OpenGR"]["opmerkingen"])
+    assert "Coöperatie ParkeerService: 15 rows supplied by Provincie Utrecht" in elders
+    assert "Westerveld (IGSD): 2 rows supplied by Provincie Overrijssel" in elders
+    assert log["OpenGR"]["geimporteerd"] + northern_out == 659 + 15 + 2
     assert log["GR-register"]["gelezen"] == 1186
     # CBS divisions: 9 layers × the 342 municipalities of 2025, each placed in one region.
     cbs = next(v for v in verslagen if v["bron"].startswith("CBS regio-indelingen"))
@@ -422,3 +433,170 @@ def test_collaborations_per_municipality_and_the_report(code):
     rapport = (Path(settings.BASE_DIR) / "docs" / "dataset.md").read_text(encoding="utf-8")
     deel = rapport.split(f"## Snapshot {p.naam} ({code})\n", 1)[1].split("## ", 1)[0]
     assert zin in deel
+
+
+# --- Each snapshot as it was on its date (issue 9) ------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["2016", "2026"])
+def test_no_membership_of_a_municipality_that_did_not_exist_on_the_date(code):
+    p = peildatum(code)
+    deelnames = models.Deelname.objects.filter(stand__peildatum=p, gemeente__isnull=False)
+    assert deelnames.exists()
+    niet = deelnames.exclude(gemeente__in=models.Gemeente.objects.op(p.datum))
+    assert list(niet.values_list("gemeente__naam", "stand__samenwerking__slug")) == []
+
+
+def test_every_attributed_membership_goes_through_herindeling():
+    """Every membership the source gave to a former municipality is its successor on the
+    date by the CBS reorganisations, and keeps the source's own name."""
+    deelnames = models.Deelname.objects.filter(voormalige_gemeente__isnull=False).select_related(
+        "gemeente", "voormalige_gemeente", "stand__peildatum"
+    )
+    assert deelnames.count() >= 2
+    for d in deelnames:
+        datum = d.stand.peildatum.datum
+        assert not d.voormalige_gemeente.bestaat_op(datum), d
+        assert d.voormalige_gemeente.opvolger_op(datum) == d.gemeente, d
+        assert d.voormalige_gemeente.naam in d.naam_in_bron.split(", "), d
+    garantie = models.Stand.objects.get(
+        samenwerking__slug="garantievoorziening-bestuursacademie-noord-nederland",
+        peildatum__code="2016",
+    )
+    for code in ("GM1900", "GM1895"):  # Súdwest-Fryslân, Oldambt
+        assert garantie.deelnames.filter(gemeente__cbs_code=code).exists()
+    muziekschool = models.Stand.objects.get(
+        samenwerking__slug="algemene-muziekschool-oost-groningen", peildatum__code="2016"
+    )
+    assert muziekschool.deelnames.filter(gemeente__cbs_code="GM1895").exists()
+    assert not muziekschool.deelnames.filter(gemeente__cbs_code__in=["GM1661", "GM0042"]).exists()
+
+
+@pytest.mark.parametrize("code", ["2016", "2026"])
+def test_every_snapshot_shows_the_register_version_in_force_on_its_date(code):
+    """Over every snapshot of every register arrangement: the version in force on the date
+    (or none) gives title, purpose, legal form and seat; never a later version."""
+    p = peildatum(code)
+    standen = models.Stand.objects.filter(peildatum=p).select_related("versie", "rechtsvorm")
+    gecontroleerd = 0
+    for stand in standen:
+        versies = list(stand.samenwerking.versies.all())
+        if not versies:
+            assert stand.versie is None
+            continue
+        gecontroleerd += 1
+        in_kracht = [v for v in versies if v.in_werking_op(p.datum)]
+        assert len(in_kracht) <= 1
+        assert stand.versie == (in_kracht[0] if in_kracht else None), stand
+        if stand.versie:
+            v = stand.versie
+            assert (stand.titel, stand.doel, stand.rechtsvorm, stand.zetel) == (
+                v.titel,
+                v.doel,
+                v.rechtsvorm,
+                v.zetel,
+            ), stand
+        else:
+            assert stand.titel not in {v.titel for v in versies}, stand
+            assert (stand.doel, stand.rechtsvorm) == ("", None), stand
+    assert gecontroleerd >= (40 if code == "2016" else 52)
+
+
+def test_every_register_arrangement_page_shows_its_date_s_title(client):
+    """The page of every register arrangement on every date: its heading is that date's
+    title, and no purpose of another version appears on it."""
+    standen = models.Stand.objects.filter(samenwerking__versies__isnull=False).distinct()
+    standen = standen.select_related("samenwerking", "peildatum", "versie")
+    assert standen.count() >= 90
+    for stand in standen:
+        url = f"{stand.samenwerking.get_absolute_url()}?peildatum={stand.peildatum.code}"
+        html = client.get(url).content.decode()
+        kop = html.split("<h1>", 1)[1].split("</h1>", 1)[0]
+        assert kop.startswith(escape(stand.titel)), url
+        for versie in stand.samenwerking.versies.exclude(pk=stand.versie_id):
+            if versie.doel and versie.doel != stand.doel:
+                assert escape(versie.doel).replace("\n", "<br>") not in html, (url, versie)
+
+
+def test_2016_gaps_filled_from_register_versions_in_force():
+    for slug, titel in [
+        ("havenschap-groningen-seaports", "Havenschap Groningen Seaports"),
+        (
+            "centrumregeling-samenwerking-vlieland-ameland-schiermonnikoog-terschelling-texel-en-leeuwarden",
+            "Centrumregeling samenwerking Vlieland, Ameland, Schiermonnikoog, Terschelling en "
+            "Leeuwarden",
+        ),
+    ]:
+        stand = models.Stand.objects.get(samenwerking__slug=slug, peildatum__code="2016")
+        assert stand.versie is not None and titel in stand.titel
+        assert stand.bron.code == "gr-register-2026"
+        assert stand.deelnames.filter(gemeente__isnull=False).exists()
+    fumo = models.Stand.objects.get(samenwerking__slug="fumo", peildatum__code="2016")
+    assert "2022" not in fumo.titel and "Omgevingswet" not in fumo.doel
+    assert fumo.versie.in_werking == D(2014, 5, 1)
+    # Register participants named without TOOI URI (former municipalities) by name.
+    for slug in ["bwr", "participatie-noord-groningen"]:
+        assert models.Versie.objects.filter(samenwerking__slug=slug).exists()
+    onderwijs = "gemeenschappelijk-orgaan-openbaar-primair-onderwijs-noord-groningen"
+    assert models.Versie.objects.filter(samenwerking__slug=onderwijs).exists()
+    ddfk = models.Stand.objects.get(samenwerking__slug="ddfk-gemeenten", peildatum__code="2016")
+    assert {"GM0058", "GM1722"} <= set(ddfk.deelnames.values_list("gemeente__cbs_code", flat=True))
+
+
+def test_smaller_defects_of_issue_9():
+    parkeer = models.Stand.objects.get(
+        samenwerking__slug="cooperatie-parkeerservice", peildatum__code="2016"
+    )
+    assert parkeer.deelnames.filter(gemeente__naam="Hoogeveen").exists()
+    assert parkeer.aantal_deelnemers == 15
+    euregio = models.Samenwerking.objects.filter(adres__contains="Gronau")
+    assert euregio.exists()
+    for s in euregio:
+        assert "48599 Gronau" in s.adres and "4859 9" not in s.adres
+    # OpenGR's "Bedrijvenpark Drachten - Beetsterzwaag" has the DSTA postcode of Azeven.
+    azeven = models.Samenwerking.objects.get(slug="bedrijvenpark-drachten-azeven")
+    assert "9244 CR" in azeven.adres
+    assert azeven.standen.get(peildatum__code="2016").deelnames.count() == 2
+
+
+def test_slochteren_page_gives_the_merger_date(client):
+    html = client.get("/gemeenten/slochteren/?peildatum=2016").content.decode()
+    assert "Op 1 januari 2018 is zij opgegaan in" in html
+    assert "op 1 januari 2017 ging een deel van Slochteren over naar" in html
+
+
+def test_one_collaboration_one_record_and_curated_links():
+    """The Regioatlas regions that are a register GR are that GR, not a division of their
+    own; the links without a register version chain come from koppelingen.csv."""
+    for slug, regio in [
+        ("sociale-werkvoorziening-fryslan", "Sociale Werkvoorziening: CAPARIS NV"),
+        ("werkvoorzieningschap-fryslan-west", "Sociale Werkvoorziening: Empatec NV"),
+        (
+            "isd-aa-en-hunze-assen-tynaarlo",
+            "Intergemeentelijke sociale diensten: Werkplein Baanzicht",
+        ),
+        ("veiligheidsregio-fryslan", "GGD's: GGD Fryslân"),
+    ]:
+        stand = models.Stand.objects.get(samenwerking__slug=slug, peildatum__code="2016")
+        assert regio in stand.naam_in_bron
+        assert not models.Stand.objects.filter(naam_in_bron=regio).exclude(pk=stand.pk).exists()
+    assert not models.Samenwerking.objects.filter(
+        slug__in=["sw-regio-caparis-nv", "sw-regio-empatec-nv", "ggd-regio-ggd-fryslan"]
+    ).exists()
+    for voor, na in [
+        ("isd-aa-en-hunze-assen-tynaarlo", "werkplein-drentsche-aa"),
+        ("veilig-thuis-regio-groningen", "veilig-thuis-groningen"),
+    ]:
+        assert models.Samenwerking.objects.get(slug=na).voorgangers.filter(slug=voor).exists()
+
+
+def test_pages_note_the_source_name_of_an_attributed_membership(client):
+    deelnames = models.Deelname.objects.filter(voormalige_gemeente__isnull=False).select_related(
+        "stand__samenwerking", "stand__peildatum", "gemeente"
+    )
+    assert deelnames.exists()
+    for d in deelnames:
+        pd = d.stand.peildatum.code
+        for url in (d.stand.samenwerking.get_absolute_url(), d.gemeente.get_absolute_url()):
+            html = client.get(f"{url}?peildatum={pd}").content.decode()
+            assert f"in de bron: {escape(d.naam_in_bron)}" in html, url

@@ -85,25 +85,29 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     assert stand.schaal == models.Schaal.GRENSOVERSCHRIJDEND
     assert models.Organisatie.objects.get(naam="Gemeinde Emsbüren").land == "DE"
 
-    # OpenGR: repaired encoding, former municipality kept, alias, repeated row once.
+    # OpenGR: repaired encoding, a former municipality (Sneek) goes to its successor of
+    # 2016 (Súdwest-Fryslân, named itself too: kept once), alias, repeated row once.
     vr = models.Samenwerking.objects.get(slug="veiligheidsregio-test")
     codes = set(
         vr.standen.get(peildatum__code="2016").deelnames.values_list(
             "gemeente__cbs_code", flat=True
         )
     )
-    assert codes == {"GM1900", "GM0091"}
+    assert codes == {"GM1900"}
+    assert not models.Deelname.objects.filter(gemeente__cbs_code="GM0091").exists()
     assert vr.standen.get().deelnames.get(gemeente__cbs_code="GM1900").naam_in_bron == (
         "Súdwest-Fryslân"
     )
+    # 2016: the register version in force then (2010) gives title, purpose and the
+    # participants (Haren named without TOOI URI, by deelnemers.csv); OpenGR's rows and the
+    # Regioatlas region are superseded.
     stand2016 = afval.standen.get(peildatum__code="2016")
+    assert stand2016.versie.register_id == "90000001"
+    assert stand2016.titel == "Gemeenschappelijke regeling Afvalbeheer Test 2010"
+    assert stand2016.doel == "Afvalinzameling."
     bronnen = dict(stand2016.deelnames.values_list("gemeente__cbs_code", "bron__code"))
-    # Groningen and Haren from OpenGR (Haren once), Ten Boer added by the Regioatlas region.
-    assert bronnen == {
-        "GM0014": "opengr-2016",
-        "GM0017": "opengr-2016",
-        "GM0009": "regioatlas-2016",
-    }
+    assert bronnen == {"GM0014": "gr-register-2026", "GM0017": "gr-register-2026"}
+    assert afval.standen.get(peildatum__code="2026").versie.register_id == "90000002"
     assert models.Organisatie.objects.get(slug="de-emden").land == "DE"
 
     # Regioatlas: a region of its own, with its member from outside the north.
@@ -149,7 +153,8 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     reasons = " ".join(entry[1] for entry in opengr["buiten_bereik"])
     assert "Provincie Utrecht" in reasons
     assert "Fonds Test: no northern municipality" in reasons
-    assert "repeats participant 'Haren'" in reasons
+    assert "repeats participant 'Ten Boer'" in reasons
+    assert "participants from the register version in force on 2016-01-01" in reasons
     regio = next(v for v in log if v["bron"].startswith("Regioatlas"))
     assert any("repeats line" in entry[1] for entry in regio["buiten_bereik"])
 
@@ -159,6 +164,9 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     assert afval.cbs_gr_code == "GR0316" and afval.adres == "Teststraat 1, 9700 AA Groningen"
     streekraad = models.Samenwerking.objects.get(slug="streekraad-test")
     assert streekraad.adres == "Postbus 2, 9600 AA Hoogezand" and streekraad.cbs_gr_code == ""
+
+    # Curated link: predecessor and successor, each with its evidence.
+    assert list(afval.voorgangers.values_list("slug", flat=True)) == ["streekraad-test"]
 
     for model in (models.Gemeente, models.Samenwerking, models.Stand, models.Deelname):
         assert not model.objects.filter(bron__isnull=True).exists()
@@ -369,6 +377,14 @@ def unknown_aard_in_curation(bron):
     _replace(bron / "curation/indelingen.csv", "coropregio,0.4,indeling", "coropregio,0.4,rijk")
 
 
+def unknown_link(bron):
+    _replace(bron / "curation/koppelingen.csv", "streekraad-test,", "bestaat-niet,")
+
+
+def link_without_evidence(bron):
+    _replace(bron / "curation/koppelingen.csv", "test link (mini)", "")
+
+
 BAD_INPUT = [
     (truncated, "cbs/gemeenten_noord.csv", "line 7", "fields where the header has 6"),
     (wrong_delimiter, "cbs/gemeenten_noord.csv", "line 1", "is the delimiter ','"),
@@ -413,6 +429,8 @@ BAD_INPUT = [
     ),
     (unknown_division, "coropgebied_2025.topojson", "-", "unknown division"),
     (unknown_aard_in_curation, "indelingen.csv", "line 4", "aard 'rijk' is not one of"),
+    (unknown_link, "koppelingen.csv", "line 2", "unknown arrangement bestaat-niet"),
+    (link_without_evidence, "koppelingen.csv", "line 2", "no evidence"),
 ]
 
 

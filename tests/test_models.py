@@ -139,3 +139,72 @@ def test_collaborations_count_divisions_of_municipalities_but_not_state_division
     deelnames = models.Deelname.objects
     assert deelnames.samenwerkingen().aantallen_per_gemeente(peildatum) == {a.pk: 2, b.pk: 1}
     assert deelnames.indelingen().aantallen_per_gemeente(peildatum) == {a.pk: 1, b.pk: 1}
+
+
+def _stap(voor, na, datum, soort, deel="geheel"):
+    return models.Herindeling.objects.create(
+        datum=datum, voorganger=voor, opvolger=na, soort=soort, deel=deel, bron=factories.bron()
+    )
+
+
+@pytest.mark.django_db
+def test_opvolger_op_follows_whole_steps_only_and_never_guesses():
+    pv = factories.provincie()
+    slochteren = factories.gemeente(pv, naam="Slochteren", geldig_tot=D(2017, 12, 31))
+    groningen = factories.gemeente(pv, naam="Groningen")
+    midden = factories.gemeente(pv, naam="Midden-Groningen", geldig_van=D(2018, 1, 1))
+    grens = _stap(slochteren, groningen, D(2017, 1, 1), "grenscorrectie", deel="deel")
+    fusie = _stap(slochteren, midden, D(2018, 1, 1), "fusie")
+    # Meerstad (2017) was a transfer Slochteren outlived; its end is the 2018 merger.
+    assert not grens.heft_voorganger_op and fusie.heft_voorganger_op
+    assert slochteren.opvolger_op(D(2016, 1, 1)) == slochteren
+    assert slochteren.opvolger_op(D(2026, 5, 16)) == midden
+    # Before the successor existed there is none to attribute to.
+    assert slochteren.opvolger_op(D(2017, 12, 31)) == slochteren
+    # Two successors (a split): no single one, so no attribution.
+    littenseradiel = factories.gemeente(pv, naam="Littenseradiel", geldig_tot=D(2017, 12, 31))
+    _stap(littenseradiel, midden, D(2018, 1, 1), "splitsing", deel="deel")
+    _stap(littenseradiel, groningen, D(2018, 1, 1), "splitsing", deel="deel")
+    assert littenseradiel.opvolger_op(D(2026, 5, 16)) is None
+
+
+@pytest.mark.django_db
+def test_a_stand_attributes_a_former_municipality_to_its_successor():
+    from gemeenten.importers.base import ImportFout
+    from gemeenten.importers.standen import schrijf_stand
+
+    pv = factories.provincie()
+    sneek = factories.gemeente(pv, naam="Sneek", geldig_tot=D(2010, 12, 31))
+    swf = factories.gemeente(pv, naam="Súdwest-Fryslân", geldig_van=D(2011, 1, 1))
+    bolsward = factories.gemeente(pv, naam="Bolsward", geldig_tot=D(2010, 12, 31))
+    verdwenen = factories.gemeente(pv, naam="Verdwenen", geldig_tot=D(2010, 12, 31))
+    for oud in (sneek, bolsward):
+        _stap(oud, swf, D(2011, 1, 1), "fusie")
+    pd = factories.peildatum()
+    s = factories.samenwerking(factories.taakveld(code="97.1", naam="T", hoofd=("97", "T")))
+    bron = factories.bron()
+    stand = schrijf_stand(
+        s,
+        pd,
+        "Test",
+        bron,
+        [
+            dict(deelnemer=sneek, naam_in_bron="Sneek"),
+            dict(deelnemer=bolsward, naam_in_bron="Bolsward"),
+        ],
+        {},
+    )
+    (deelname,) = stand.deelnames.all()
+    assert deelname.gemeente == swf and deelname.voormalige_gemeente == sneek
+    assert deelname.naam_in_bron == "Sneek, Bolsward"
+    with pytest.raises(ImportFout, match="no single successor"):
+        schrijf_stand(s, pd, "Test", bron, [dict(deelnemer=verdwenen, naam_in_bron="V")], {})
+
+
+def test_german_postcode_written_as_in_germany():
+    from gemeenten.importers.gr_register import postcode
+
+    assert postcode("4859 9", "Duitsland") == "48599"
+    assert postcode("48599", "Duitsland") == "48599"
+    assert postcode("9700 AS", "Nederland") == "9700 AS"
+    assert postcode("7534 AV", None) == "7534 AV"

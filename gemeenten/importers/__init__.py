@@ -25,6 +25,7 @@ def importers():
     """The importer classes in dependency order (imported late: they import models)."""
     from .cbs import CbsRegisterImporter
     from .cbs_regios import CbsRegiosImporter
+    from .curatie import KoppelingenImporter
     from .dsta import DstaImporter
     from .gr_register import GrRegisterImporter
     from .grenzen import GrenzenImporter
@@ -41,4 +42,5 @@ def importers():
         RegioatlasImporter,
         CbsRegiosImporter,
         DstaImporter,
+        KoppelingenImporter,
     ]

@@ -12,13 +12,16 @@
   or a state/statistical division, with the basis of that choice.
 - themas.csv: primary (and secondary) taakveld per arrangement where the register's policy
   areas do not decide it, with the basis of the choice.
+- koppelingen.csv: predecessor → successor between two arrangements no register version chain
+  links, each with its evidence (KoppelingenImporter, run after every source).
 """
 
 import datetime
 
 from django.utils.text import slugify
 
-from ..models import Organisatie
+from ..models import Organisatie, Samenwerking
+from .base import BaseImporter
 
 CURATIE_PEILDATUM = datetime.date(2026, 5, 16)
 INDELINGEN = "fixtures/curation/indelingen.csv"
@@ -117,6 +120,13 @@ class Curatie:
         self.importer.stop_bij_fouten()
         return out
 
+    def koppelingen(self):
+        return self.tabel(
+            "koppelingen.csv",
+            ["voorganger", "opvolger", "toelichting"],
+            key=["voorganger", "opvolger"],
+        )
+
     def themas(self):
         rows = self.tabel(
             "themas.csv", ["samenwerking", "taakveld", "overige", "basis"], key=["samenwerking"]
@@ -162,3 +172,35 @@ def duitse_organisatie(naam, bron, **velden):
         ),
     )
     return org
+
+
+class KoppelingenImporter(BaseImporter):
+    """Predecessor → successor links from koppelingen.csv, once every arrangement exists.
+    A row naming an unknown arrangement, or without evidence, stops the build."""
+
+    naam = "Curatie: voorgangers en opvolgers (koppelingen.csv)"
+
+    def run(self):
+        rel = "fixtures/curation/koppelingen.csv"
+        bestaand = {s.slug: s for s in Samenwerking.objects.all()}
+        for row in Curatie(self).koppelingen():
+            self.verslag.gelezen += 1
+            where = f"line {row['_regel']}"
+            paar = [bestaand.get(row[k]) for k in ("voorganger", "opvolger")]
+            if None in paar:
+                onbekend = [
+                    row[k]
+                    for k, s in zip(("voorganger", "opvolger"), paar, strict=True)
+                    if s is None
+                ]
+                self.fout(rel, where, f"unknown arrangement {', '.join(onbekend)}")
+                continue
+            if not row["toelichting"]:
+                self.fout(rel, where, "no evidence (toelichting) for the link")
+                continue
+            if paar[0] == paar[1]:
+                self.fout(rel, where, "an arrangement cannot be its own predecessor")
+                continue
+            paar[1].voorgangers.add(paar[0])
+            self.verslag.geimporteerd += 1
+            self.verslag.opmerkingen.append(f"{paar[0].slug} → {paar[1].slug}")

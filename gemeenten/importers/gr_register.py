@@ -3,8 +3,11 @@
 Every register record with `gr_meta` is one version of an arrangement; versions linked through
 previous_version/next_version are one `Samenwerking` with a history of `Versie` rows. An
 arrangement is in scope when any version has a northern municipality among its participants
-(CBS code from the TOOI URI, …/gemeente/gm1966). The version in force on the reference date
-gives the 2026 snapshot: its participants, purpose, legal form and powers.
+(CBS code from the TOOI URI, …/gemeente/gm1966, or, for a former municipality the record
+names without one, its name through fixtures/curation/deelnemers.csv). The version
+in force on a reference date gives that snapshot's title, purpose, legal form, seat and
+participants: 2026-05-16 always, and 2016-01-01 where the register has a version in force
+then (OpenGR's rows for that arrangement are then superseded, see opengr.py).
 """
 
 import datetime
@@ -16,10 +19,13 @@ from django.utils.text import slugify
 from ..models import Gemeente, Organisatie, Peildatum, Rechtsvorm, Samenwerking, Soort, Versie
 from .base import BaseImporter
 from .curatie import Curatie, curatie_bron, duitse_organisatie, maak_organisaties
-from .standen import Themas, gemeenten_per_provincie, schrijf_stand
+from .standen import Themas, gemeenten_per_provincie, herindelingsstappen, schrijf_stand
 
 MAP = "gr-register/gemeenschappelijke-regelingen"
 PEILDATUM = datetime.date(2026, 5, 16)
+BRON_CODE = "gr-register"  # the `bron` of its rows in deelnemers.csv
+# A German postcode has five digits; the register writes some split like a Dutch one ("4859 9").
+DUITSE_POSTCODE = re.compile(r"^(\d{4}) ?(\d)$")
 TOOI_GEMEENTE = re.compile(r"/tooi/id/gemeente/(gm\d{4})$")
 TOOI = re.compile(r"/tooi/id/(provincie|waterschap|ministerie|so|gemeente)/([a-z]+\d+)$")
 TOOI_SOORT = {
@@ -63,6 +69,15 @@ def kale_naam(naam):
     return naam or "regeling"
 
 
+def postcode(waarde, land):
+    """A postcode as the country writes it: Dutch "9700 AS", German five digits ("48599")."""
+    waarde = " ".join((waarde or "").split())
+    m = DUITSE_POSTCODE.match(waarde)
+    if m and land == "Duitsland":
+        return m.group(1) + m.group(2)
+    return waarde
+
+
 def in_werking(record, op=PEILDATUM):
     meta = record["gr_meta"]
     start, eind = (
@@ -91,12 +106,23 @@ class GrRegisterImporter(BaseImporter):
         self.bron_curatie = curatie_bron(self)
         self.curated = maak_organisaties(self, self.curatie, self.bron_curatie)
         self.noord = {g.cbs_code.lower(): g for g in Gemeente.objects.select_related("provincie")}
+        self.aliassen = self.curatie.deelnemers(BRON_CODE)
+        for alias in self.aliassen.values():
+            if alias["gemeente"].lower() not in self.noord:
+                self.fout(
+                    "fixtures/curation/deelnemers.csv",
+                    f"line {alias['_regel']}",
+                    f"unknown CBS code {alias['gemeente']!r}",
+                )
+        self.stappen = herindelingsstappen()
+        self.opengr_slugs = {a["samenwerking"] for a in self.curatie.aliassen("opengr").values()}
+        self.peildata = list(Peildatum.objects.order_by("datum"))
         records = self.lees()
         self.stop_bij_fouten()
         ketens = self.ketens(records)
         self.stop_bij_fouten()
         self.themas = Themas(self.curatie)
-        self.per_provincie = gemeenten_per_provincie(self.peildatum)
+        self.per_provincie = {p.code: gemeenten_per_provincie(p) for p in self.peildata}
         slugs = {}
         for keten in ketens:
             self.schrijf(keten, slugs, records)
@@ -140,7 +166,16 @@ class GrRegisterImporter(BaseImporter):
             m = TOOI_GEMEENTE.search(p.get("tooi") or "")
             if m and m.group(1) in self.noord:
                 return True
+            if not p.get("tooi") and self.alias_gemeente(p) is not None:
+                return True
         return False
+
+    def alias_gemeente(self, p):
+        """The northern municipality deelnemers.csv names for a participant without TOOI URI."""
+        alias = self.aliassen.get((p.get("naam") or "").strip())
+        if alias and alias["gemeente"]:
+            return self.noord.get(alias["gemeente"].lower())
+        return None
 
     def ketens(self, records):
         """The version chains that have a northern participant in any version, oldest first."""
@@ -205,13 +240,39 @@ class GrRegisterImporter(BaseImporter):
         return out
 
     # --- writing ---------------------------------------------------------------------------
+    def vorm(self, rec):
+        """(soort, rechtsvorm code, samenwerkingsvorm) of one register version."""
+        naam = titel(rec)
+        vorm = ((rec["gr_meta"].get("samenwerkingsvorm") or {}).get("afkorting")) or None
+        code = RECHTSVORM.get(vorm)
+        soort = Soort.GEMEENSCHAPPELIJKE_REGELING
+        plat = naam.lower().replace(" ", "")
+        if (
+            "centrumregeling" in plat
+            or "centrumgemeenteregeling" in plat
+            or "centrumgemeente regeling" in naam.lower()
+        ):
+            soort = Soort.CENTRUMREGELING
+            if vorm == "RZM":
+                code = "centrumregeling"
+        elif "werkorganisatie" in naam.lower():
+            soort = Soort.WERKORGANISATIE
+        return soort, code, vorm
+
     def schrijf(self, keten, slugs, records):
-        huidig = [r for r in keten if in_werking(r)]
-        if len(huidig) > 1:
-            rel = records[str(huidig[0]["identifiers"]["roo_id"])][0]
-            self.fout(rel, "gr_meta", "two versions of one chain in force on the reference date")
-            return
-        leidend = huidig[0] if huidig else keten[-1]
+        in_kracht = {}
+        for peildatum in self.peildata:
+            versies = [r for r in keten if in_werking(r, peildatum.datum)]
+            if len(versies) > 1:
+                rel = records[str(versies[0]["identifiers"]["roo_id"])][0]
+                self.fout(
+                    rel, "gr_meta", f"two versions of one chain in force on {peildatum.datum}"
+                )
+                return
+            if versies:
+                in_kracht[peildatum.code] = versies[0]
+        huidig = in_kracht.get(self.peildatum.code)
+        leidend = huidig or keten[-1]
         roo_id = str(leidend["identifiers"]["roo_id"])
         rel = records[roo_id][0]
         meta = leidend["gr_meta"]
@@ -226,25 +287,14 @@ class GrRegisterImporter(BaseImporter):
             self.verslag.onopgelost.append((rel, str(exc)))
             self.fout(rel, f"roo_id {roo_id}", str(exc))
             return
-        vorm = (meta.get("samenwerkingsvorm") or {}).get("afkorting")
-        rechtsvorm_code = RECHTSVORM.get(vorm)
-        soort = Soort.GEMEENSCHAPPELIJKE_REGELING
-        if (
-            "centrumregeling" in naam.lower().replace(" ", "")
-            or "centrumgemeenteregeling" in naam.lower().replace(" ", "")
-            or "centrumgemeente regeling" in naam.lower()
-        ):
-            soort = Soort.CENTRUMREGELING
-            if vorm == "RZM":
-                rechtsvorm_code = "centrumregeling"
-        elif "werkorganisatie" in naam.lower():
-            soort = Soort.WERKORGANISATIE
-        rechtsvorm = (
-            Rechtsvorm.objects.filter(code=rechtsvorm_code).first() if rechtsvorm_code else None
-        )
-        if vorm and rechtsvorm is None:
-            self.fout(rel, f"roo_id {roo_id}", f"unknown samenwerkingsvorm {vorm!r}")
-            return
+        rechtsvormen = {r.code: r for r in Rechtsvorm.objects.all()}
+        for rec in keten:
+            _, code, vorm = self.vorm(rec)
+            if vorm and code not in rechtsvormen:
+                rid = str(rec["identifiers"]["roo_id"])
+                self.fout(records[rid][0], f"roo_id {rid}", f"unknown samenwerkingsvorm {vorm!r}")
+                return
+        soort, code, _ = self.vorm(leidend)
         contact = self.contact(keten)
         eind = None if huidig else datum(keten[-1]["gr_meta"].get("datum_uitwerkingtreding"))
         samenwerking, _ = Samenwerking.objects.update_or_create(
@@ -253,7 +303,7 @@ class GrRegisterImporter(BaseImporter):
                 naam=naam,
                 afkorting="",
                 soort=soort,
-                rechtsvorm=rechtsvorm,
+                rechtsvorm=rechtsvormen.get(code),
                 doel=(meta.get("doel") or "").strip(),
                 taakveld=taakveld,
                 taakveld_basis=basis[:200],
@@ -270,9 +320,11 @@ class GrRegisterImporter(BaseImporter):
         )
         samenwerking.overige_taakvelden.set(overige)
         vorige = None
+        per_record = {}
         for rec in keten:
             rid = str(rec["identifiers"]["roo_id"])
             url = ((rec.get("sources") or [{}])[0] or {}).get("url") or ""
+            _, code, _ = self.vorm(rec)
             versie, _ = Versie.objects.update_or_create(
                 register_id=rid,
                 defaults=dict(
@@ -281,22 +333,51 @@ class GrRegisterImporter(BaseImporter):
                     in_werking=datum(rec["gr_meta"].get("datum_inwerkingtreding")),
                     buiten_werking=datum(rec["gr_meta"].get("datum_uitwerkingtreding")),
                     url=url,
+                    doel=(rec["gr_meta"].get("doel") or "").strip(),
+                    rechtsvorm=rechtsvormen.get(code),
+                    zetel=self.contact([rec]).get("zetel", ""),
                     vorige=vorige,
                     bron=self.bron_register,
                 ),
             )
+            per_record[rid] = versie
             vorige = versie
         self.verslag.geimporteerd += len(keten)
         if not huidig:
             self.verslag.opmerkingen.append(
                 f"{slug}: no version in force on {PEILDATUM} (ended {eind}); history only"
             )
-            return
-        deelnames = []
+        for peildatum in self.peildata:
+            rec = in_kracht.get(peildatum.code)
+            if rec is not None:
+                versie = per_record[str(rec["identifiers"]["roo_id"])]
+                self.schrijf_stand(samenwerking, peildatum, rec, versie, records)
+
+    def schrijf_stand(self, samenwerking, peildatum, rec, versie, records):
+        """The snapshot at `peildatum` from the version in force then: its title, purpose,
+        legal form, seat and the participants that had joined by that date."""
+        roo_id = str(rec["identifiers"]["roo_id"])
+        rel = records[roo_id][0]
+        meta = rec["gr_meta"]
+        deelnames, later = [], []
         bronhouder = (meta.get("bronhouder") or {}).get("roo_id")
         for i, p in enumerate(meta.get("deelnemende_organisaties") or [], start=1):
-            obj = self.deelnemer(p, rel, f"roo_id {roo_id}, participant {i}")
+            where = f"roo_id {roo_id}, participant {i}"
+            obj = self.deelnemer(p, rel, where)
             if obj is None:
+                continue
+            if (
+                isinstance(obj, Gemeente)
+                and obj.geldig_van is not None
+                and obj.geldig_van > peildatum.datum
+            ):
+                later.append(f"{obj} (since {obj.geldig_van})")
+            toegetreden = datum(p.get("toetredings_datum"))
+            if toegetreden and toegetreden > peildatum.datum:
+                self.verslag.opmerkingen.append(
+                    f"{rel} {where}: {p.get('naam', '')} joined on {toegetreden}, after "
+                    f"{peildatum.datum}: not a participant in the {peildatum.code} snapshot"
+                )
                 continue
             deelnames.append(
                 dict(
@@ -305,11 +386,48 @@ class GrRegisterImporter(BaseImporter):
                     rol="bronhouder"
                     if bronhouder and str(p.get("roo_id")) == str(bronhouder)
                     else "deelnemer",
-                    toegetreden_op=datum(p.get("toetredings_datum")),
+                    toegetreden_op=toegetreden,
+                    waar=f"{rel} {where}",
                 )
             )
+        if later:
+            # The record's list describes a later state than the date (a version in force
+            # since before it, kept up to date). Where OpenGR names the arrangement, it
+            # gives the participants; else those of the record that existed on the date.
+            # The version still gives title, purpose, legal form and seat.
+            if samenwerking.slug in self.opengr_slugs:
+                self.verslag.opmerkingen.append(
+                    f"{rel}: version in force on {peildatum.datum}, but its participants "
+                    f"include municipalities founded later ({', '.join(later)}): "
+                    f"participants for {peildatum.code} from OpenGR"
+                )
+                return
+            self.verslag.opmerkingen.append(
+                f"{rel}: version in force on {peildatum.datum}; left out of the "
+                f"{peildatum.code} participants, founded later: {', '.join(later)}"
+            )
+            deelnames = [
+                d
+                for d in deelnames
+                if not (
+                    isinstance(d["deelnemer"], Gemeente)
+                    and d["deelnemer"].geldig_van
+                    and d["deelnemer"].geldig_van > peildatum.datum
+                )
+            ]
         schrijf_stand(
-            samenwerking, self.peildatum, naam, self.bron_register, deelnames, self.per_provincie
+            samenwerking,
+            peildatum,
+            versie.titel,
+            self.bron_register,
+            deelnames,
+            self.per_provincie[peildatum.code],
+            self.stappen,
+            titel=versie.titel,
+            doel=versie.doel,
+            rechtsvorm=versie.rechtsvorm,
+            zetel=versie.zetel,
+            versie=versie,
         )
 
     def deelnemer(self, p, rel, where):
@@ -318,12 +436,8 @@ class GrRegisterImporter(BaseImporter):
         naam = (p.get("naam") or "").strip()
         m = TOOI_GEMEENTE.search(tooi)
         if m and m.group(1) in self.noord:
-            gemeente = self.noord[m.group(1)]
-            if not gemeente.bestaat_op(PEILDATUM):
-                self.verslag.opmerkingen.append(
-                    f"{rel} {where}: {gemeente} ({gemeente.cbs_code}) "
-                    f"no longer existed on {PEILDATUM}"
-                )
+            return self.noord[m.group(1)]
+        if not tooi and (gemeente := self.alias_gemeente(p)) is not None:
             return gemeente
         if tooi in self.curated:
             return self.curated[tooi]
@@ -363,8 +477,15 @@ class GrRegisterImporter(BaseImporter):
                 c = (source or {}).get("contact") or {}
                 if not c:
                     continue
-                adres = c.get("bezoekadres") or c.get("postadres") or ""
+                adres_regel = c.get("bezoekadres") or c.get("postadres") or ""
                 zetel = ""
+                for a in c.get("addresses") or []:
+                    # The one-line address splits a German postcode like a Dutch one
+                    # ("4859 9 Gronau"): write it as its country does.
+                    raw = " ".join(str(a.get("postcode") or "").split())
+                    fixed = postcode(raw, a.get("land"))
+                    if raw and fixed != raw:
+                        adres_regel = adres_regel.replace(raw, fixed)
                 for a in c.get("addresses") or []:
                     if a.get("type") == "Bezoekadres" and a.get("woonplaats"):
                         zetel = a["woonplaats"]
@@ -375,6 +496,10 @@ class GrRegisterImporter(BaseImporter):
                         if i.get("url"):
                             website = i["url"]
                             break
-                if adres or website:
-                    return {"adres": adres[:300], "zetel": zetel[:200], "website": website[:500]}
+                if adres_regel or website:
+                    return {
+                        "adres": adres_regel[:300],
+                        "zetel": zetel[:200],
+                        "website": website[:500],
+                    }
         return {}

@@ -8,14 +8,14 @@ names, German participants marked `(Duitsland)`, one GR under two names, repeate
 
 import datetime
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.utils.text import slugify
 
 from ..models import Gemeente, Organisatie, Peildatum, Rechtsvorm, Samenwerking
 from .base import MOJIBAKE, BaseImporter
 from .curatie import Curatie, curatie_bron, duitse_organisatie
-from .standen import Themas, gemeenten_per_provincie, schrijf_stand
+from .standen import Themas, gemeenten_per_provincie, herindelingsstappen, schrijf_stand
 
 BESTAND = "opengr/opengr_provincies.csv"
 PROVINCIES = ("Provincie Groningen", "Provincie Fryslân", "Provincie Drenthe")
@@ -100,6 +100,7 @@ class OpenGrImporter(BaseImporter):
         self.organisaties = {o.slug: o for o in Organisatie.objects.all()}
         hersteld = 0
         noordelijk = []
+        elders = defaultdict(list)
         buiten = defaultdict(int)
         for row in rows:
             self.verslag.gelezen += 1
@@ -113,15 +114,32 @@ class OpenGrImporter(BaseImporter):
             if row["Provincie"] in PROVINCIES:
                 noordelijk.append(row)
             else:
-                buiten[row["Provincie"]] += 1
+                elders[(row["Gemeenschappelijke regeling"], row["Provincie"])].append(row)
+        uit_noord = len(noordelijk)
+        namen_noord = len({r["Gemeenschappelijke regeling"] for r in noordelijk})
+        # Another province's GR with a northern municipality among its participants is in
+        # scope too (Hoogeveen in Coöperatie ParkeerService, supplied by Utrecht).
+        for (naam, provincie), groep in sorted(elders.items()):
+            if any(self.gemeente(r["Deelnemer"], deelnemer_alias) for r in groep):
+                noordelijk.extend(groep)
+                self.verslag.opmerkingen.append(
+                    f"{naam}: {len(groep)} rows supplied by {provincie}, in scope for its "
+                    "northern participant(s)"
+                )
+            else:
+                buiten[provincie] += len(groep)
         for provincie, n in sorted(buiten.items()):
             self.verslag.buiten_bereik.append(
-                (rel, f"{n} rows supplied by {provincie} (not Groningen, Fryslân or Drenthe)", n)
+                (
+                    rel,
+                    f"{n} rows supplied by {provincie} (not Groningen, Fryslân or Drenthe), "
+                    "none naming a northern municipality",
+                    n,
+                )
             )
         self.verslag.opmerkingen.append(
             f"{hersteld} values repaired from double-encoded UTF-8; "
-            f"{len(noordelijk)} rows supplied by the three northern provinces, "
-            f"{len({r['Gemeenschappelijke regeling'] for r in noordelijk})} GR names"
+            f"{uit_noord} rows supplied by the three northern provinces, {namen_noord} GR names"
         )
         self.stop_bij_fouten()
 
@@ -161,9 +179,27 @@ class OpenGrImporter(BaseImporter):
         self.stop_bij_fouten()
 
         per_provincie = gemeenten_per_provincie(peildatum)
+        stappen = herindelingsstappen()
         for slug in sorted(per_slug):
             samenwerking = self.samenwerking(slug, curated, rel)
             if samenwerking is None:
+                continue
+            versie = (
+                samenwerking.standen.filter(peildatum=peildatum, bron__code="gr-register-2026")
+                .values_list("versie__titel", flat=True)
+                .first()
+            )
+            if versie is not None:
+                # The register version in force on 2016-01-01 gives the snapshot.
+                for naam, resolved in per_slug[slug]:
+                    self.verslag.buiten_bereik.append(
+                        (
+                            f"{rel} lines {', '.join(str(row['_regel']) for row, _ in resolved)}",
+                            f"{naam}: participants from the register version in force on "
+                            f"{peildatum.datum} ({versie}), not from OpenGR",
+                            len(resolved),
+                        )
+                    )
                 continue
             namen = sorted({naam for naam, _ in per_slug[slug]})
             afkorting = next(
@@ -174,7 +210,11 @@ class OpenGrImporter(BaseImporter):
                 samenwerking.save(update_fields=["afkorting"])
             deelnames = []
             gezien = {}
+            rijen = Counter()
+            plaatsen = set()
             for naam, resolved in per_slug[slug]:
+                rijen[naam] += len(resolved)
+                plaatsen |= {row["Plaats"] for row, _ in resolved if row.get("Plaats")}
                 for row, obj in resolved:
                     key = (type(obj).__name__, obj.pk)
                     if key in gezien:
@@ -187,10 +227,32 @@ class OpenGrImporter(BaseImporter):
                         )
                         continue
                     gezien[key] = f"line {row['_regel']}"
-                    deelnames.append(dict(deelnemer=obj, naam_in_bron=row["Deelnemer"]))
+                    deelnames.append(
+                        dict(
+                            deelnemer=obj,
+                            naam_in_bron=row["Deelnemer"],
+                            waar=f"{rel} line {row['_regel']}",
+                        )
+                    )
                     self.verslag.geimporteerd += 1
+            register = samenwerking.versies.exists()
             schrijf_stand(
-                samenwerking, peildatum, " / ".join(namen)[:300], bron, deelnames, per_provincie
+                samenwerking,
+                peildatum,
+                " / ".join(namen)[:300],
+                bron,
+                deelnames,
+                per_provincie,
+                stappen,
+                # A register arrangement without a version in force on the date: OpenGR's
+                # own name (the one most rows give), no purpose or legal form (OpenGR states
+                # none); others keep their curated name and the legal form their name states.
+                titel=min(rijen, key=lambda n: (-rijen[n], n))[:300]
+                if register
+                else samenwerking.naam,
+                doel="" if register else samenwerking.doel,
+                rechtsvorm=None if register else samenwerking.rechtsvorm,
+                zetel=next(iter(plaatsen)) if len(plaatsen) == 1 else "",
             )
         self.stop_bij_fouten()
 

@@ -206,6 +206,13 @@ class RegioatlasImporter(BaseImporter):
                 self.per_provincie,
             )
             return
+        if stand.bron.code == "gr-register-2026":
+            # The register version in force on the date gives the participants.
+            self.verslag.opmerkingen.append(
+                f"{samenwerking.slug}: Regioatlas ({naam_in_bron}) not used for the members: "
+                f"the register version in force on {PEILDATUM} gives them"
+            )
+            return
         bestaand = {(d.gemeente_id, d.organisatie_id) for d in stand.deelnames.all()}
         nieuw = 0
         for d in deelnames:

@@ -3,8 +3,9 @@ of the 2016 and 2026 sources; and choosing its theme from the curation tables.""
 
 from collections import defaultdict
 
-from ..models import Deelname, Gemeente, Organisatie, Stand, Taakveld
+from ..models import Deelname, Gemeente, Herindeling, Organisatie, Stand, Taakveld
 from ..schaal import Deelnemer, bepaal_schaal
+from .base import Fout, ImportFout
 
 
 def gemeenten_per_provincie(peildatum):
@@ -20,40 +21,105 @@ def als_deelnemer(obj):
     return Deelnemer(land=obj.land, provincie_code=obj.provincie_code)
 
 
-def schrijf_stand(samenwerking, peildatum, naam_in_bron, bron, deelnames, per_provincie):
+def herindelingsstappen():
+    """{voorganger_id: [Herindeling]}: what `Gemeente.opvolger_op` follows, read once."""
+    out = defaultdict(list)
+    for stap in Herindeling.objects.select_related("voorganger", "opvolger"):
+        out[stap.voorganger_id].append(stap)
+    return dict(out)
+
+
+def schrijf_stand(
+    samenwerking, peildatum, naam_in_bron, bron, deelnames, per_provincie, stappen=None, **stand
+):
     """Replace the arrangement's snapshot at `peildatum`.
 
     `deelnames`: iterable of dicts with `deelnemer` (Gemeente or Organisatie), `naam_in_bron`
-    and optionally `rol`, `toegetreden_op`, `bron`. A participant named twice is kept once.
+    and optionally `rol`, `toegetreden_op`, `bron`, `waar` (file and row, for errors). A
+    participant named twice is kept once. A municipality that did not exist on the
+    peildatum is attributed to its successor on that date through `Herindeling` (the
+    record keeps the source's name and the former municipality); one without a single
+    successor stops the import. `stand`: titel, doel, rechtsvorm, zetel as the source gives
+    them (default title: the arrangement's name); the register version in force on the date,
+    where there is one, overrides them and is kept as `versie`.
     """
-    stand, _ = Stand.objects.update_or_create(
+    versies = list(samenwerking.versies.all())
+    in_kracht = [v for v in versies if v.in_werking_op(peildatum.datum)]
+    if in_kracht:
+        # The register version in force on the date gives title, purpose, legal form, seat.
+        versie = in_kracht[0]
+        stand.update(
+            versie=versie,
+            titel=versie.titel,
+            doel=versie.doel,
+            rechtsvorm=versie.rechtsvorm,
+            zetel=versie.zetel,
+        )
+    else:
+        stand["versie"] = None
+        if versies:
+            # A register arrangement without a version in force then: the source's own
+            # name and no purpose or legal form, never those of a later version.
+            stand["titel"] = stand.get("titel") or naam_in_bron
+            stand["doel"] = ""
+            stand["rechtsvorm"] = None
+        stand.setdefault("titel", samenwerking.naam)
+    stand_obj, _ = Stand.objects.update_or_create(
         samenwerking=samenwerking,
         peildatum=peildatum,
-        defaults=dict(naam_in_bron=naam_in_bron, bron=bron),
+        defaults=dict(naam_in_bron=naam_in_bron, bron=bron, **stand),
     )
-    stand.deelnames.all().delete()
-    gezien = set()
-    deelnemers = []
+    stand_obj.deelnames.all().delete()
+    if stappen is None:
+        stappen = herindelingsstappen()
+    rijen, herleid = [], []
     for d in deelnames:
         obj = d["deelnemer"]
+        if isinstance(obj, Gemeente) and not obj.bestaat_op(peildatum.datum):
+            opvolger = obj.opvolger_op(peildatum.datum, stappen)
+            if opvolger is None:
+                raise ImportFout(
+                    [
+                        Fout(
+                            d.get("waar") or str(samenwerking.slug),
+                            d["naam_in_bron"],
+                            f"{obj} ({obj.cbs_code}) did not exist on {peildatum.datum} and "
+                            "has no single successor in cbs/herindelingen.csv",
+                        )
+                    ]
+                )
+            herleid.append({**d, "deelnemer": opvolger, "voormalige_gemeente": obj})
+        else:
+            rijen.append(d)
+    # Named participants first: a successor the source also names itself keeps that row.
+    # Several former municipalities attributed to one successor are one membership that
+    # keeps every name the source gave (Bolsward, Sneek → Súdwest-Fryslân).
+    gekozen = {}
+    for d in rijen + herleid:
+        obj = d["deelnemer"]
         key = (type(obj).__name__, obj.pk)
-        if key in gezien:
-            continue
-        gezien.add(key)
+        if key not in gekozen:
+            gekozen[key] = dict(d)
+        elif d.get("voormalige_gemeente") and gekozen[key].get("voormalige_gemeente"):
+            gekozen[key]["naam_in_bron"] += f", {d['naam_in_bron']}"
+    deelnemers = []
+    for d in gekozen.values():
+        obj = d["deelnemer"]
         deelnemers.append(als_deelnemer(obj))
         Deelname.objects.create(
-            stand=stand,
+            stand=stand_obj,
             gemeente=obj if isinstance(obj, Gemeente) else None,
             organisatie=obj if isinstance(obj, Organisatie) else None,
             rol=d.get("rol") or Deelname.Rol.DEELNEMER,
             toegetreden_op=d.get("toegetreden_op"),
-            naam_in_bron=d["naam_in_bron"],
+            naam_in_bron=d["naam_in_bron"][:300],
+            voormalige_gemeente=d.get("voormalige_gemeente"),
             bron=d.get("bron") or bron,
         )
-    stand.aantal_deelnemers = len(deelnemers)
-    stand.schaal = bepaal_schaal(deelnemers, per_provincie)
-    stand.save(update_fields=["aantal_deelnemers", "schaal"])
-    return stand
+    stand_obj.aantal_deelnemers = len(deelnemers)
+    stand_obj.schaal = bepaal_schaal(deelnemers, per_provincie)
+    stand_obj.save(update_fields=["aantal_deelnemers", "schaal"])
+    return stand_obj
 
 
 class Themas:

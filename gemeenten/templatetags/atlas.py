@@ -42,3 +42,15 @@ def schaal_label(waarde):
 @register.filter
 def soort_label(waarde):
     return Soort(waarde).label if waarde in Soort.values else waarde
+
+
+@register.filter
+def opheffing(stappen):
+    """The steps with which a municipality ceased to exist (not an earlier grenscorrectie)."""
+    return [s for s in stappen if s.heft_voorganger_op]
+
+
+@register.filter
+def eerdere_grenscorrecties(stappen):
+    """Transfers of part of the territory that the municipality outlived (Meerstad, 2017)."""
+    return [s for s in stappen if not s.heft_voorganger_op]
