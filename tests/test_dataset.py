@@ -256,7 +256,7 @@ def test_import_log_accounts_for_every_source_row():
     """Each row read is imported or listed out of scope with a reason; none unresolved."""
     path = Path(settings.BASE_DIR) / "fixtures" / "report" / "importverslag.json"
     verslagen = json.loads(path.read_text(encoding="utf-8"))
-    assert len(verslagen) == 7
+    assert len(verslagen) == 8
     log = {v["bron"].split(" ")[0]: v for v in verslagen}
     assert set(log) >= {"CBS", "Taxonomie", "GR-register", "OpenGR", "Regioatlas", "DSTA-lijst"}
     for verslag in verslagen:

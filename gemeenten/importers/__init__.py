@@ -29,6 +29,7 @@ def importers():
     from .grenzen import GrenzenImporter
     from .opengr import OpenGrImporter
     from .regioatlas import RegioatlasImporter
+    from .roo import RooImporter
     from .taxonomie import TaxonomieImporter
 
     return [
@@ -39,4 +40,5 @@ def importers():
         OpenGrImporter,
         RegioatlasImporter,
         DstaImporter,
+        RooImporter,
     ]

@@ -23,6 +23,7 @@ NAMEN = {
     "opengr": "OpenGrImporter",
     "regioatlas": "RegioatlasImporter",
     "dsta": "DstaImporter",
+    "roo": "RooImporter",
 }
 
 
