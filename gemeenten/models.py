@@ -150,6 +150,9 @@ class Gemeente(models.Model):
     )
     roo_id = models.CharField(max_length=20, blank=True, help_text="Id in the register.")
     roo_url = models.URLField(max_length=500, blank=True, help_text="Its page in the register.")
+    roo_opgehaald = models.DateField(
+        null=True, blank=True, help_text="When that page was retrieved (the record's own date)."
+    )
     inwoners = models.PositiveIntegerField(
         null=True, blank=True, help_text="As the register states it; it gives no reference date."
     )

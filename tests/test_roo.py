@@ -95,6 +95,7 @@ def test_mini_build_stores_the_registers_facts(bron, tmp_path):
     assert groningen.tooi == bestand["identifiers"]["tooi"]
     assert groningen.roo_id == bestand["identifiers"]["roo_id"]
     assert groningen.roo_url == bestand["sources"][0]["url"]
+    assert str(groningen.roo_opgehaald) == bestand["sources"][0]["retrieved"]
     assert groningen.roo_bron.code == "roo-2026"
     assert groningen.roo_bron.peildatum == datetime.date(2026, 5, 16)
     assert groningen.roo_bron.licentie == "CC0"
@@ -175,6 +176,10 @@ def northern_record_without_code(bron):
     )
 
 
+def bad_retrieval_date(bron):
+    _replace(bron / "roo/gemeenten/assen.yaml", "retrieved: '2026-05-16'", "retrieved: gisteren")
+
+
 BAD_INPUT = [
     (malformed_number, "assen.yaml", "geography.aantal_inwoners", "not a whole number: '70769,5'"),
     (unknown_tooi_code, "groningen.yaml", "identifiers gm9014", "unknown CBS code"),
@@ -188,6 +193,7 @@ BAD_INPUT = [
     ),
     (invalid_website, "assen.yaml", "contact.website", "not a web address: 'assen'"),
     (yaml_syntax_error, "assen.yaml", "line ", "YAML syntax error"),
+    (bad_retrieval_date, "assen.yaml", "sources.roo", "no valid retrieval date"),
     (northern_record_without_code, "lemsterland.yaml", "identifiers", "no TOOI URI"),
 ]
 
@@ -271,7 +277,8 @@ def test_profile_shows_inhabitants_and_website_with_the_source(client):
     assert "peildatum onbekend; opgehaald 16 mei 2026" in text
     assert f'href="{gemeente.website}"' in text
     assert f'href="{gemeente.roo_url}"' in text
-    assert gemeente.roo_bron.naam in text
+    assert gemeente.roo_opgehaald == datetime.date(2026, 5, 16)
+    assert "in het Register van Overheidsorganisaties</a>, opgehaald 16 mei 2026" in text
 
 
 @pytest.mark.django_db

@@ -36,7 +36,8 @@ TOOI = re.compile(r"^https://identifier\.overheid\.nl/tooi/id/gemeente/(gm\d{4})
 CODE = re.compile(r"^gm\d{4}$")
 # Dutch notation: thousands with a dot, decimals with a comma (only ",0" fits a head count).
 GETAL = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,0+)?$")
-FEITEN = ("tooi", "inwoners", "website", "roo_id", "roo_url")
+LEEG = {"inwoners": None, "roo_opgehaald": None}
+FEITEN = ("tooi", "inwoners", "website", "roo_id", "roo_url", "roo_opgehaald")
 
 
 def aantal(value):
@@ -253,6 +254,13 @@ class RooImporter(BaseImporter):
             for source in record.get("sources") or []:
                 if isinstance(source, dict) and source.get("id") == "roo" and source.get("url"):
                     out["roo_url"] = str(source["url"]).strip()
+                    try:
+                        out["roo_opgehaald"] = datetime.date.fromisoformat(
+                            str(source.get("retrieved") or "")
+                        )
+                    except ValueError:
+                        self.fout(rel, "sources.roo", "no valid retrieval date")
+                        return None
         return out
 
     # --- writing ---------------------------------------------------------------------------
@@ -274,7 +282,7 @@ class RooImporter(BaseImporter):
                     continue
                 zonder.append(f"{gemeente.naam} ({', '.join(ontbreekt)})")
             for name in FEITEN:
-                setattr(gemeente, name, mine.get(name, None if name == "inwoners" else ""))
+                setattr(gemeente, name, mine.get(name, LEEG.get(name, "")))
             gemeente.grondgebied_sinds = sinds.get(gemeente.pk)
             gemeente.roo_bron = self.bron_roo if mine else None
             gemeente.save(update_fields=[*FEITEN, "grondgebied_sinds", "roo_bron"])
