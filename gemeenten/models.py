@@ -13,9 +13,10 @@ import uuid
 
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class NaturalKeyManager(models.Manager):
@@ -143,6 +144,33 @@ class Gemeente(models.Model):
     geldig_van = models.DateField(null=True, blank=True, help_text="Empty: before 2009-01-01.")
     geldig_tot = models.DateField(null=True, blank=True, help_text="Last day; empty: still exists.")
     bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+    # Facts from the Register van Overheidsorganisaties (gemeenten.importers.roo).
+    tooi = models.CharField(
+        max_length=200, blank=True, help_text="TOOI URI, e.g. …/tooi/id/gemeente/gm0014."
+    )
+    roo_id = models.CharField(max_length=20, blank=True, help_text="Id in the register.")
+    roo_url = models.URLField(max_length=500, blank=True, help_text="Its page in the register.")
+    roo_opgehaald = models.DateField(
+        null=True, blank=True, help_text="When that page was retrieved (the record's own date)."
+    )
+    inwoners = models.PositiveIntegerField(
+        null=True, blank=True, help_text="As the register states it; it gives no reference date."
+    )
+    website = models.URLField(max_length=500, blank=True)
+    grondgebied_sinds = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Start of the territory the register's figure describes: the last boundary "
+        "change (Herindeling) it went through; empty: unchanged since 2009.",
+    )
+    roo_bron = models.ForeignKey(
+        Bron,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Source of inhabitants and website.",
+    )
 
     natural_key_fields = ("cbs_code",)
     objects = NaturalKeyManager.from_queryset(GemeenteQuerySet)()
@@ -186,6 +214,33 @@ class Gemeente(models.Model):
                 return None
             gemeente = opheffing[0].opvolger
         return None
+
+    def inwoners_op(self, datum):
+        """The register's figure, if it describes the municipality as it was on `datum`: it
+        existed then and its territory has not changed since (see `inwoners_geldig`)."""
+        if self.inwoners is None or not self.bestaat_op(datum):
+            return None
+        if self.grondgebied_sinds is not None and self.grondgebied_sinds > datum:
+            return None
+        return self.inwoners
+
+
+def inwoners_geldig(datum, prefix=""):
+    """Q: the municipality (at `prefix`) has a register figure that holds on `datum`.
+
+    The register gives one figure per municipality, for its territory at retrieval (a former
+    one: its last). It holds on a date when the municipality existed then with that same
+    territory; Groningen's figure includes Haren and Ten Boer (2019), so not for 2016.
+    """
+    return (
+        Q(**{f"{prefix}inwoners__isnull": False})
+        & (Q(**{f"{prefix}geldig_van__isnull": True}) | Q(**{f"{prefix}geldig_van__lte": datum}))
+        & (Q(**{f"{prefix}geldig_tot__isnull": True}) | Q(**{f"{prefix}geldig_tot__gte": datum}))
+        & (
+            Q(**{f"{prefix}grondgebied_sinds__isnull": True})
+            | Q(**{f"{prefix}grondgebied_sinds__lte": datum})
+        )
+    )
 
 
 def rangschik_partners(telling):
@@ -724,6 +779,12 @@ class Stand(models.Model):
 
     natural_key.dependencies = ["gemeenten.samenwerking", "gemeenten.peildatum", "gemeenten.versie"]
 
+    @cached_property
+    def inwoners_samen(self):
+        """Inhabitants of its participating municipalities together on its peildatum (see
+        DeelnameQuerySet.inwoners_samen); one query, once per object."""
+        return self.deelnames.all().inwoners_samen(self.peildatum.datum)
+
 
 class DeelnameQuerySet(models.QuerySet):
     def get_by_natural_key(self, samenwerking_slug, peildatum_code, cbs_code, organisatie_slug):
@@ -759,6 +820,22 @@ class DeelnameQuerySet(models.QuerySet):
     def indelingen(self):
         """Participations in state and statistical divisions (never counted)."""
         return self.filter(stand__samenwerking__aard=Aard.INDELING)
+
+    def inwoners_samen(self, datum):
+        """The participating municipalities' inhabitants together, in one query:
+        {"totaal": sum of the figures that hold on `datum` (None if none does), "bekend": how
+        many municipalities have such a figure, "aantal": how many take part, and the
+        figures' source: "bron_naam", "bron_url", "bron_opgehaald"}."""
+        geldig = inwoners_geldig(datum, "gemeente__")
+        return self.filter(gemeente__isnull=False).aggregate(
+            aantal=Count("gemeente", distinct=True),
+            bekend=Count("gemeente", distinct=True, filter=geldig),
+            totaal=Sum("gemeente__inwoners", filter=geldig),
+            # The figures' source (one: the register), in the same query.
+            bron_naam=Min("gemeente__roo_bron__naam", filter=geldig),
+            bron_url=Min("gemeente__roo_bron__url", filter=geldig),
+            bron_opgehaald=Min("gemeente__roo_bron__peildatum", filter=geldig),
+        )
 
     def aantallen_per_gemeente(self, peildatum):
         """{gemeente_id: number of arrangements} at a peildatum."""

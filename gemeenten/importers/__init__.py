@@ -31,6 +31,7 @@ def importers():
     from .grenzen import GrenzenImporter
     from .opengr import OpenGrImporter
     from .regioatlas import RegioatlasImporter
+    from .roo import RooImporter
     from .taxonomie import TaxonomieImporter
 
     return [
@@ -43,4 +44,5 @@ def importers():
         CbsRegiosImporter,
         DstaImporter,
         KoppelingenImporter,
+        RooImporter,
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from gemeenten.dataset import DATASET_MODELS
 from gemeenten.importers.base import MOJIBAKE
@@ -23,6 +23,7 @@ from gemeenten.models import (
     Soort,
     Stand,
     Taakveld,
+    inwoners_geldig,
 )
 
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         for peildatum in Peildatum.objects.order_by("datum"):
             self.stand(w, peildatum)
         self.themas(w)
+        self.inwoners(w)
         self.stdout.write("\n".join(out))
 
     def kop(self, w):
@@ -222,4 +224,46 @@ class Command(BaseCommand):
             basis[b.split(":")[0]] += 1
         for key in sorted(basis):
             w(f"- {key}: {basis[key]}")
+        w("")
+
+    def inwoners(self, w):
+        """What the register's facts (gemeenten.importers.roo) give per snapshot."""
+        w("## Inhabitants and websites (Register van Overheidsorganisaties)")
+        w("")
+        w("The register gives one figure per municipality and no reference date for it: the site")
+        w("shows it as 'peildatum onbekend; opgehaald 16 mei 2026'. A figure counts on a snapshot")
+        w("only when the municipality had, on that date, the territory the figure describes")
+        w("(`grondgebied_sinds`: its last boundary change in the CBS reorganisations).")
+        w("")
+        w(
+            "| snapshot | municipalities | with a figure that holds | inhabitants together | "
+            "with a website | arrangements with every figure known |"
+        )
+        w("|---|---:|---:|---:|---:|---:|")
+        for p in Peildatum.objects.order_by("datum"):
+            gemeenten = Gemeente.objects.op(p.datum)
+            geldig = gemeenten.filter(inwoners_geldig(p.datum))
+            totaal = geldig.aggregate(n=Sum("inwoners"))["n"] or 0
+            volledig = 0
+            standen = Stand.objects.filter(peildatum=p).select_related("peildatum")
+            for stand in standen:
+                inw = stand.inwoners_samen
+                volledig += inw["aantal"] > 0 and inw["bekend"] == inw["aantal"]
+            w(
+                f"| {p.code} | {gemeenten.count()} | {geldig.count()} | {totaal:,} | "
+                f"{gemeenten.exclude(website='').count()} | {volledig} of {standen.count()} |"
+            )
+        w("")
+        for p in Peildatum.objects.order_by("datum"):
+            ontbreekt = [
+                g.naam
+                for g in Gemeente.objects.op(p.datum).exclude(
+                    pk__in=Gemeente.objects.filter(inwoners_geldig(p.datum))
+                )
+            ]
+            w(
+                f"- {p.code}, no figure that holds: "
+                + (", ".join(ontbreekt) if ontbreekt else "none")
+                + "."
+            )
         w("")
