@@ -273,16 +273,19 @@ def test_import_log_accounts_for_every_source_row():
     """Each row read is imported or listed out of scope with a reason; none unresolved."""
     path = Path(settings.BASE_DIR) / "fixtures" / "report" / "importverslag.json"
     verslagen = json.loads(path.read_text(encoding="utf-8"))
-    assert len(verslagen) == 8
+    assert len(verslagen) == 10
     log = {v["bron"].split(",")[0]: v for v in verslagen}
-    assert set(log) >= {
+    assert set(log) == {
         "CBS gemeenten en herindelingen",
+        "CBS gebiedsindelingen (grenzen)",
         "Taxonomie (BBV-taakvelden",
         "GR-register (organisaties.overheid.nl)",
         "OpenGR (Open State Foundation)",
         "Regioatlas (BZK)",
         "CBS regio-indelingen 2025",
         "DSTA-lijst gemeenschappelijke regelingen (2016)",
+        "Curatie: voorgangers en opvolgers (koppelingen.csv)",
+        "Register van Overheidsorganisaties (gemeenten)",
     }
     log = {v["bron"].split(" ")[0]: v for v in verslagen}
     for verslag in verslagen:
