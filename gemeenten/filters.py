@@ -121,7 +121,9 @@ class SamenwerkingFilter(django_filters.FilterSet):
         empty_label="Alle gemeenten",
         error_messages={"invalid_choice": "Die gemeente bestaat niet; kies er een uit de lijst."},
     )
-    regio = VinkjeFilter(label="Ook regio-indelingen tonen", method="filter_regio", widget=Vinkje)
+    regio = VinkjeFilter(
+        label="Ook indelingen van Rijk en statistiek tonen", method="filter_regio", widget=Vinkje
+    )
     sorteer = Sortering(
         label="Sorteer op",
         fields=(("naam", "naam"), ("stand_aantal", "deelnemers"), ("taakveld__volgorde", "thema")),
@@ -283,8 +285,11 @@ class SamenwerkingFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
+        # Collaborations (GRs and the regional divisions that are collaborations of
+        # municipalities) always; state and statistical divisions only on request, or when
+        # the kind asked for is the regional divisions themselves.
         if not data.get("regio") and data.get("soort") != Soort.REGIO_INDELING:
-            queryset = queryset.zonder_regio_indelingen()
+            queryset = queryset.samenwerkingen()
         return queryset
 
     # What the page says about the selection.

@@ -533,9 +533,6 @@ class SamenwerkingQuerySet(models.QuerySet):
         """Arrangements that exist in the snapshot `peildatum`."""
         return self.filter(standen__peildatum=peildatum)
 
-    def zonder_regio_indelingen(self):
-        return self.exclude(soort=Soort.REGIO_INDELING)
-
     def samenwerkingen(self):
         """What "samenwerkingen per gemeente" counts: GRs, centrumregelingen, werkorganisaties
         and the regional divisions that are a collaboration of municipalities."""
@@ -809,9 +806,6 @@ class DeelnameQuerySet(models.QuerySet):
             )
             .order_by("stand__samenwerking__taakveld__volgorde", "stand__samenwerking__naam")
         )
-
-    def zonder_regio_indelingen(self):
-        return self.exclude(stand__samenwerking__soort=Soort.REGIO_INDELING)
 
     def samenwerkingen(self):
         """Participations in collaborations (see SamenwerkingQuerySet.samenwerkingen)."""

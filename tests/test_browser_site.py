@@ -76,7 +76,7 @@ def test_filter_form_narrows_the_list(browser, live_url, peildatum):
     gefilterd = aantal(browser)
     verwacht = (
         models.Samenwerking.objects.in_stand(peildatum)
-        .zonder_regio_indelingen()
+        .samenwerkingen()
         .filter(taakveld__code=code)
         .count()
     )
@@ -85,14 +85,14 @@ def test_filter_form_narrows_the_list(browser, live_url, peildatum):
         By.CSS_SELECTOR, "#samenwerkingen-tabel tbody tr td:first-of-type"
     ):
         assert cel.text.split()[0] == code
-    # The visible toggle brings the regional divisions into the list.
+    # The visible toggle brings the state and statistical divisions into the list.
     browser.get(f"{live_url}/samenwerkingen/?peildatum={peildatum.code}")
     toggle = browser.find_element(By.NAME, "regio")
     assert toggle.is_displayed() and not toggle.is_selected()
     toggle.click()
     verstuur(browser)
     met_regio = aantal(browser)
-    regio = models.Samenwerking.objects.in_stand(peildatum).filter(soort="regio_indeling").count()
+    regio = models.Samenwerking.objects.in_stand(peildatum).indelingen().count()
     assert met_regio == alle + regio
 
 

@@ -28,7 +28,13 @@ def wereld():
         "cde": kaartdata.samenwerking(t912, [c, d, e], pd, "subregionaal", naam="Test CDE"),
         "alle": kaartdata.samenwerking(t921, w.gemeenten, pd, "regionaal", naam="Test Alle"),
         "regio": kaartdata.samenwerking(
-            t911, [e, f], pd, "bilateraal", naam="Test Regio", soort=models.Soort.REGIO_INDELING
+            t911,
+            [e, f],
+            pd,
+            "bilateraal",
+            naam="Test Regio",
+            soort=models.Soort.REGIO_INDELING,
+            aard=models.Aard.INDELING,
         ),
     }
     return w

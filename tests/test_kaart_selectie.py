@@ -121,7 +121,13 @@ def wereld():
         "abc": kaartdata.samenwerking(t911, [a, b, c], pd, "subregionaal", naam="Test ABC"),
         "def": kaartdata.samenwerking(t921, [d, e, f], pd, "subregionaal", naam="Test DEF"),
         "regio": kaartdata.samenwerking(
-            t911, [e, f], pd, "bilateraal", naam="Test Regio", soort=models.Soort.REGIO_INDELING
+            t911,
+            [e, f],
+            pd,
+            "bilateraal",
+            naam="Test Regio",
+            soort=models.Soort.REGIO_INDELING,
+            aard=models.Aard.INDELING,
         ),
     }
     return w

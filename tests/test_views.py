@@ -74,17 +74,20 @@ def test_gemeente_filter_accepts_slug_and_cbs_code(client, wereld):
         assert rijen(lijst(client, wereld.peildatum, gemeente=waarde)) == verwacht
 
 
-def test_regional_divisions_only_on_request(client, wereld):
+def test_state_divisions_only_on_request_collaboration_divisions_always(client, wereld):
+    taakveld = wereld.samenwerkingen[0].taakveld
     regio = builders.samenwerking(
-        wereld.samenwerkingen[0].taakveld, soort=models.Soort.REGIO_INDELING
+        taakveld, soort=models.Soort.REGIO_INDELING, aard=models.Aard.INDELING
     )
-    factories.stand(regio, wereld.peildatum, wereld.gemeenten[:3])
+    jeugdregio = builders.samenwerking(taakveld, soort=models.Soort.REGIO_INDELING)
+    for division in (regio, jeugdregio):
+        factories.stand(division, wereld.peildatum, wereld.gemeenten[:3])
     gewoon = rijen(lijst(client, wereld.peildatum, provincie=wereld.provincie.slug))
     met = rijen(lijst(client, wereld.peildatum, provincie=wereld.provincie.slug, regio="1"))
     alleen = rijen(lijst(client, wereld.peildatum, soort="regio_indeling"))
-    assert regio.slug not in gewoon
+    assert regio.slug not in gewoon and jeugdregio.slug in gewoon
     assert met == gewoon | {regio.slug}
-    assert regio.slug in alleen and not (alleen & wereld.slugs)
+    assert {regio.slug, jeugdregio.slug} <= alleen and not (alleen & wereld.slugs)
     html = lijst(client, wereld.peildatum).content.decode()
     assert 'type="checkbox" name="regio"' in html  # the visible toggle
 
