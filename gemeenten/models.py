@@ -574,11 +574,14 @@ class SamenwerkingQuerySet(models.QuerySet):
 
     def met_stand(self, peildatum):
         """Arrangements in the snapshot, annotated with what the snapshot says of them:
-        `stand_schaal` and `stand_aantal` (number of participants)."""
+        `stand_schaal`, `stand_aantal` (number of participants), and the title and legal form
+        on that date (`stand_titel`, `stand_rechtsvorm`: the register version in force)."""
         stand = Stand.objects.filter(samenwerking=OuterRef("pk"), peildatum=peildatum)
         return self.in_stand(peildatum).annotate(
             stand_schaal=Subquery(stand.values("schaal")[:1]),
             stand_aantal=Subquery(stand.values("aantal_deelnemers")[:1]),
+            stand_titel=Subquery(stand.values("titel")[:1]),
+            stand_rechtsvorm=Subquery(stand.values("rechtsvorm__naam")[:1]),
         )
 
     def voor_export(self, peildatum):
@@ -594,7 +597,7 @@ class SamenwerkingQuerySet(models.QuerySet):
                 Prefetch(
                     "standen",
                     queryset=Stand.objects.filter(peildatum=peildatum)
-                    .select_related("bron")
+                    .select_related("bron", "rechtsvorm")
                     .prefetch_related(Prefetch("deelnames", queryset=deelnames)),
                     to_attr="standen_op_peildatum",
                 ),

@@ -51,6 +51,24 @@ class Rij:
     def schaal_label(self):
         return Schaal(self.schaal).label if self.schaal else ""
 
+    # Title, purpose, legal form and seat as on the peildatum: the snapshot's (the register
+    # version in force, or the snapshot source's own name), never a later version's.
+    @property
+    def naam(self):
+        return (self.stand.titel if self.stand else "") or self.samenwerking.naam
+
+    @property
+    def doel(self):
+        return self.stand.doel if self.stand else self.samenwerking.doel
+
+    @property
+    def rechtsvorm(self):
+        return self.stand.rechtsvorm if self.stand else self.samenwerking.rechtsvorm
+
+    @property
+    def zetel(self):
+        return self.stand.zetel if self.stand else self.samenwerking.zetel
+
     @property
     def bron(self):
         return self.stand.bron if self.stand else self.samenwerking.bron
@@ -81,13 +99,13 @@ def als_json(rij, request):
     """The arrangement in the JSON API (`samenwerkingen[]` of docs/openapi.yaml)."""
     samenwerking, stand, bron = rij.samenwerking, rij.stand, rij.bron
     hoofd = samenwerking.taakveld.hoofdtaakveld
-    rechtsvorm = samenwerking.rechtsvorm
+    rechtsvorm = rij.rechtsvorm
     api = met_peildatum(
         reverse("gemeenten:api_samenwerking", args=[samenwerking.slug]), rij.peildatum
     )
     return {
         "slug": samenwerking.slug,
-        "naam": samenwerking.naam,
+        "naam": rij.naam,
         "afkorting": samenwerking.afkorting,
         "soort": samenwerking.soort,
         "soort_label": Soort(samenwerking.soort).label,
@@ -121,8 +139,8 @@ def als_json(rij, request):
             }
             for d in rij.organisatie_deelnames
         ],
-        "doel": samenwerking.doel,
-        "zetel": samenwerking.zetel,
+        "doel": rij.doel,
+        "zetel": rij.zetel,
         "website": samenwerking.website,
         "bron": {"naam": bron.naam, "url": bron.url, "licentie": bron.licentie},
         "url": request.build_absolute_uri(rij.pagina),
@@ -157,10 +175,10 @@ def als_csv(rij, request, eigen=None):
     municipality the export is about (its role and join date), if any."""
     samenwerking, stand = rij.samenwerking, rij.stand
     return {
-        "naam": samenwerking.naam,
+        "naam": rij.naam,
         "afkorting": samenwerking.afkorting,
         "soort": Soort(samenwerking.soort).label,
-        "rechtsvorm": samenwerking.rechtsvorm.naam if samenwerking.rechtsvorm else "onbekend",
+        "rechtsvorm": rij.rechtsvorm.naam if rij.rechtsvorm else "onbekend",
         "hoofdtaakveld": str(samenwerking.taakveld.hoofdtaakveld),
         "taakveld": str(samenwerking.taakveld),
         "overige taakvelden": " | ".join(str(t) for t in samenwerking.overige_taakvelden.all()),
@@ -176,7 +194,7 @@ def als_csv(rij, request, eigen=None):
         "toegetreden op": eigen.toegetreden_op.isoformat()
         if eigen and eigen.toegetreden_op
         else "",
-        "doel": samenwerking.doel,
+        "doel": rij.doel,
         "bron": rij.bron.naam,
         "bron-URL": rij.bron.url,
         "peildatum": rij.peildatum.datum.isoformat(),
@@ -189,7 +207,7 @@ def als_kaart(rij):
     samenwerking = rij.samenwerking
     return {
         "slug": samenwerking.slug,
-        "naam": samenwerking.naam,
+        "naam": rij.naam,
         "afkorting": samenwerking.afkorting,
         "soort": samenwerking.soort,
         "schaal": rij.schaal,

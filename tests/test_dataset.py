@@ -5,6 +5,7 @@ the site and the map rely on. On PostGIS this also proves the fixtures load ther
 import csv
 import datetime
 import gzip
+import io
 import json
 import statistics
 from collections import Counter
@@ -603,3 +604,46 @@ def test_pages_note_the_source_name_of_an_attributed_membership(client):
         for url in (d.stand.samenwerking.get_absolute_url(), d.gemeente.get_absolute_url()):
             html = client.get(f"{url}?peildatum={pd}").content.decode()
             assert f"in de bron: {escape(d.naam_in_bron)}" in html, url
+
+
+@pytest.mark.parametrize("code", ["2016", "2026"])
+def test_list_csv_and_json_give_every_arrangement_as_on_its_date(client, code):
+    """Over the whole committed dataset: each list row, CSV row and JSON item carries the
+    title, purpose and legal form of the snapshot (the register version in force), never
+    those of a later version."""
+    standen = {
+        s.samenwerking.slug: s
+        for s in models.Stand.objects.filter(peildatum__code=code).select_related(
+            "samenwerking", "rechtsvorm"
+        )
+    }
+    rijen = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/samenwerkingen.csv", {"peildatum": code, "regio": "1"}).content.decode(
+                    "utf-8-sig"
+                )
+            ),
+            delimiter=";",
+        )
+    )
+    assert len(rijen) == len(standen)
+    for rij in rijen:
+        slug = rij["pagina"].split("/samenwerkingen/", 1)[1].split("/", 1)[0]
+        stand = standen[slug]
+        assert rij["naam"] == (stand.titel or stand.samenwerking.naam), slug
+        assert rij["doel"].replace("\r\n", "\n") == stand.doel.replace("\r\n", "\n"), slug
+        verwacht = stand.rechtsvorm.naam if stand.rechtsvorm else "onbekend"
+        assert rij["rechtsvorm"] == verwacht, slug
+    items = client.get("/api/samenwerkingen.json", {"peildatum": code, "regio": "1"}).json()[
+        "samenwerkingen"
+    ]
+    for item in items:
+        stand = standen[item["slug"]]
+        assert item["naam"] == (stand.titel or stand.samenwerking.naam), item["slug"]
+        assert item["doel"] == stand.doel, item["slug"]
+    html = client.get("/samenwerkingen/", {"peildatum": code, "regio": "1"}).content.decode()
+    later = [s for s in standen.values() if s.titel and s.titel != s.samenwerking.naam]
+    for stand in later:
+        if f"/samenwerkingen/{stand.samenwerking.slug}/" in html:  # on the first page
+            assert escape(stand.titel) in html, stand.samenwerking.slug

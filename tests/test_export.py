@@ -119,14 +119,15 @@ def test_gemeenten_csv_lists_municipalities_with_counts(client, wereld):
 
 def test_comma_variant_is_rfc4180(client, wereld):
     sw = wereld.samenwerkingen[0]
-    sw.doel = 'Regel één, met "aanhalingstekens"\nen een tweede regel'
-    sw.save()
+    stand = sw.standen.get()  # the CSV gives the purpose on the peildatum: the snapshot's
+    stand.doel = 'Regel één, met "aanhalingstekens"\nen een tweede regel'
+    stand.save()
     response = client.get("/samenwerkingen.csv", {"q": sw.afkorting, "sep": "comma"})
     ruw = response.content.decode("utf-8")
     assert ruw.count("\r\n") == 2  # header and one row, each ended by CRLF
     assert '"Regel één, met ""aanhalingstekens""\nen een tweede regel"' in ruw
     (rij,) = lees(response, sep=",")
-    assert rij["doel"] == sw.doel
+    assert rij["doel"] == stand.doel
 
 
 @pytest.mark.parametrize(
