@@ -1,0 +1,586 @@
+"""The map as a file: "Download deze kaart" as SVG and PNG, rendered on the server.
+
+Two parts, kept apart on purpose:
+
+1. The renderer (`Kaartbeschrijving` → `svg()` → `png()`): knows nothing of the database or
+   of the map page. It takes a plain description of one view (municipalities with geometry
+   and concrete fill colours, a legend, title, peildatum, attribution, URL) and draws it in
+   EPSG:28992 metres, so the north of the country is not stretched. The PNG is the same SVG
+   converted by CairoSVG.
+2. The adapter (`beschrijving_van_vandaag`, `kleuren_van_vandaag`, `KaartbeeldView`): turns
+   today's map state of gemeenten/kaart.py into such a description. It is the only part that
+   knows kaart.py; re-point it when the selection moves (see docs/kaart.md).
+"""
+
+import functools
+import re
+import textwrap
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from django.contrib.gis.gdal import CoordTransform, SpatialReference
+from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.views import View
+from django.views.decorators.gzip import gzip_page
+
+from . import kaart
+from .models import Gemeente, GemeenteGrens, Peildatum
+from .peildatum import (
+    OngeldigePeildatum,
+    OngeldigeVraag,
+    controleer_tekens,
+    enkelvoudig,
+    kies_peildatum,
+)
+
+RD = 28992  # Amersfoort / RD New: metres, the projection Dutch maps are drawn in
+
+# ---- 1. the renderer ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vlak:
+    """One municipality: its geometry (MultiPolygon or Polygon, SRID 4326 or 28992) and how it
+    is painted. One colour fills it; two or more stripe it (an overlap)."""
+
+    naam: str
+    geometrie: object
+    kleuren: tuple
+    rand: str = "#ffffff"
+    randdikte: float = 1.0
+    label: str = ""  # drawn in a circle on the largest part, e.g. the number of overlaps
+    beschrijving: str = ""  # the path's <title>: what a reader of the SVG hears or hovers
+
+
+@dataclass(frozen=True)
+class Legendaregel:
+    """A swatch and its text; no colour: a line of text only; several: a striped swatch."""
+
+    kleuren: tuple
+    tekst: str
+
+
+@dataclass(frozen=True)
+class Kaartbeschrijving:
+    titel: str
+    vlakken: list
+    legenda_titel: str
+    legenda: list
+    peildatum: str
+    bronnen: str
+    url: str
+    # Optional (minx, miny, maxx, maxy) in EPSG:28992 to zoom to; None: every municipality.
+    uitsnede: tuple | None = None
+    achtergrond: str = "#f5f7fa"
+
+
+BREEDTE = 1000
+MARGE = 20
+KAART_BREEDTE = 620
+KAART_HOOGTE_MAX = 600
+LEGENDA_X = MARGE + KAART_BREEDTE + 24
+LEGENDA_BREEDTE = BREEDTE - MARGE - LEGENDA_X
+BINNENMARGE = 10  # between the map frame and the nearest municipality
+LETTER = "DejaVu Sans, Verdana, Arial, sans-serif"
+# DejaVu Sans is wide: about 0.6 em per character on average (bold 0.7); used to wrap lines.
+TEKENBREEDTE = 0.6
+TEKENBREEDTE_VET = 0.7
+STREEP = 6  # stripe width of an overlap, in px (as on the map page)
+
+
+def _getal(waarde):
+    tekst = f"{waarde:.1f}"
+    return tekst[:-2] if tekst.endswith(".0") else tekst
+
+
+def _regels(tekst, grootte, breedte, vet=False):
+    """The text wrapped to lines that fit `breedte` px at font size `grootte`."""
+    tekens = max(10, int(breedte / (grootte * (TEKENBREEDTE_VET if vet else TEKENBREEDTE))))
+    return textwrap.wrap(tekst, tekens, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _tekst(x, y, regels, grootte, regelhoogte, **attributen):
+    extra = "".join(f" {k.replace('_', '-')}={quoteattr(str(v))}" for k, v in attributen.items())
+    spans = "".join(
+        f'<tspan x="{_getal(x)}" y="{_getal(y + i * regelhoogte)}">{escape(regel)}</tspan>'
+        for i, regel in enumerate(regels)
+    )
+    return f'<text font-size="{grootte}"{extra}>{spans}</text>'
+
+
+class _Patronen:
+    """The stripe patterns of a drawing, one per combination of colours, numbered."""
+
+    def __init__(self):
+        self.ids = {}
+
+    def vulling(self, kleuren):
+        if len(kleuren) == 1:
+            return kleuren[0]
+        if kleuren not in self.ids:
+            self.ids[kleuren] = f"streep-{len(self.ids) + 1}"
+        return f"url(#{self.ids[kleuren]})"
+
+    def defs(self):
+        delen = []
+        for kleuren, ident in self.ids.items():
+            zijde = STREEP * len(kleuren)
+            strepen = "".join(
+                f'<rect x="{i * STREEP}" y="0" width="{STREEP}" height="{zijde}"'
+                f" fill={quoteattr(kleur)}/>"
+                for i, kleur in enumerate(kleuren)
+            )
+            delen.append(
+                f'<pattern id="{ident}" patternUnits="userSpaceOnUse" width="{zijde}"'
+                f' height="{zijde}" patternTransform="rotate(45)">{strepen}</pattern>'
+            )
+        return "".join(delen)
+
+
+@functools.cache
+def _naar_rd(srid):
+    # Building the transformation costs about 40 ms; per geometry that was 2.6 s a map.
+    return CoordTransform(SpatialReference(srid), SpatialReference(RD))
+
+
+def _in_rd(geometrie):
+    if geometrie.srid in (None, RD):
+        return geometrie
+    return geometrie.transform(_naar_rd(geometrie.srid), clone=True)
+
+
+def _veelhoeken(geometrie):
+    if isinstance(geometrie, Polygon):
+        return [geometrie]
+    if isinstance(geometrie, MultiPolygon):
+        return list(geometrie)
+    raise ValueError(f"Een gemeentevlak moet een (Multi)Polygon zijn, niet {geometrie.geom_type}.")
+
+
+class _Projectie:
+    """EPSG:28992 metres to px in the map frame (y downwards), fitted to an extent."""
+
+    def __init__(self, extent, x0, y0):
+        minx, miny, maxx, maxy = extent
+        breedte = max(maxx - minx, 1.0)
+        hoogte = max(maxy - miny, 1.0)
+        binnen = KAART_BREEDTE - 2 * BINNENMARGE
+        self.schaal = min(binnen / breedte, (KAART_HOOGTE_MAX - 2 * BINNENMARGE) / hoogte)
+        self.hoogte = hoogte * self.schaal + 2 * BINNENMARGE
+        # Centre the extent horizontally when its height limits the scale.
+        self.x0 = x0 + BINNENMARGE + (binnen - breedte * self.schaal) / 2
+        self.y0 = y0 + BINNENMARGE
+        self.minx, self.maxy = minx, maxy
+
+    def punt(self, x, y):
+        return (self.x0 + (x - self.minx) * self.schaal, self.y0 + (self.maxy - y) * self.schaal)
+
+    def pad(self, geometrie):
+        """SVG path data: simplified to half a pixel, rounded to 0.1 px, repeats dropped."""
+        vereenvoudigd = geometrie.simplify(0.5 / self.schaal, preserve_topology=True)
+        stukken = []
+        for veelhoek in _veelhoeken(vereenvoudigd) if not vereenvoudigd.empty else []:
+            for ring in veelhoek:
+                punten = []
+                for x, y in ring.coords:
+                    punt = tuple(_getal(v) for v in self.punt(x, y))
+                    if not punten or punten[-1] != punt:
+                        punten.append(punt)
+                if len(punten) > 1 and punten[0] == punten[-1]:
+                    punten.pop()
+                if len(punten) >= 3:
+                    (x, y), *rest = punten
+                    stukken.append(f"M{x} {y}L" + " ".join(f"{a} {b}" for a, b in rest) + "Z")
+        return "".join(stukken)
+
+
+def _labelpunt(geometrie):
+    """A point inside the largest part (not in the sea between a municipality's islands)."""
+    grootste = max(_veelhoeken(geometrie), key=lambda veelhoek: veelhoek.area)
+    punt = grootste.point_on_surface
+    return punt.x, punt.y
+
+
+def svg(beschrijving):
+    """The view as a standalone SVG document (a str)."""
+    vlakken = [(vlak, _in_rd(vlak.geometrie)) for vlak in beschrijving.vlakken]
+    patronen = _Patronen()
+
+    titelregels = _regels(beschrijving.titel, 20, BREEDTE - 2 * MARGE, vet=True)
+    kaart_y = MARGE + 20 + (len(titelregels) - 1) * 26 + 16
+    if beschrijving.uitsnede:
+        extent = beschrijving.uitsnede
+    elif vlakken:
+        extents = [geometrie.extent for _, geometrie in vlakken]
+        extent = (
+            min(e[0] for e in extents),
+            min(e[1] for e in extents),
+            max(e[2] for e in extents),
+            max(e[3] for e in extents),
+        )
+    else:
+        extent = (0.0, 0.0, 1.0, 1.0)
+    projectie = _Projectie(extent, MARGE, kaart_y)
+    kaart_hoogte = projectie.hoogte
+
+    paden, labels = [], []
+    for vlak, geometrie in vlakken:
+        data = projectie.pad(geometrie)
+        if not data:
+            continue
+        titel = f"<title>{escape(vlak.beschrijving or vlak.naam)}</title>"
+        paden.append(
+            f'<path d="{data}" fill={quoteattr(patronen.vulling(tuple(vlak.kleuren)))}'
+            f' stroke={quoteattr(vlak.rand)} stroke-width="{_getal(vlak.randdikte)}"'
+            f' stroke-linejoin="round" fill-rule="evenodd" data-naam={quoteattr(vlak.naam)}>'
+            f"{titel}</path>"
+        )
+        if vlak.label:
+            x, y = projectie.punt(*_labelpunt(geometrie))
+            labels.append(
+                f'<g aria-hidden="true"><circle cx="{_getal(x)}" cy="{_getal(y)}" r="9"'
+                ' fill="#ffffff" stroke="#1a1a1a" stroke-width="1"/>'
+                f'<text x="{_getal(x)}" y="{_getal(y + 4)}" font-size="11" font-weight="bold"'
+                f' text-anchor="middle">{escape(vlak.label)}</text></g>'
+            )
+
+    # The legend beside the map, never on it.
+    legenda = []
+    y = kaart_y + 14
+    titelregels_legenda = _regels(beschrijving.legenda_titel, 14, LEGENDA_BREEDTE, vet=True)
+    legenda.append(_tekst(LEGENDA_X, y, titelregels_legenda, 14, 18, font_weight="bold"))
+    y += 18 * len(titelregels_legenda)
+    y += 6
+    for regel in beschrijving.legenda:
+        tekstregels = _regels(regel.tekst, 13, LEGENDA_BREEDTE - 22)
+        if regel.kleuren:
+            legenda.append(
+                f'<rect x="{LEGENDA_X}" y="{_getal(y - 11)}" width="14" height="14"'
+                f" fill={quoteattr(patronen.vulling(tuple(regel.kleuren)))}"
+                ' stroke="#595959" stroke-width="1"/>'
+            )
+            legenda.append(_tekst(LEGENDA_X + 22, y, tekstregels, 13, 16))
+        else:
+            legenda.append(_tekst(LEGENDA_X, y, tekstregels, 13, 16, font_style="italic"))
+        y += len(tekstregels) * 16 + 5
+    legenda_onder = y
+
+    onder = max(kaart_y + kaart_hoogte, legenda_onder) + 22
+    voet = []
+    for tekst in (f"Peildatum: {beschrijving.peildatum}", beschrijving.bronnen):
+        regels = _regels(tekst, 12, BREEDTE - 2 * MARGE)
+        voet.append(_tekst(MARGE, onder, regels, 12, 15))
+        onder += len(regels) * 15 + 3
+    url_regels = _regels(beschrijving.url, 12, BREEDTE - 2 * MARGE)
+    voet.append(_tekst(MARGE, onder, url_regels, 12, 15, fill="#0b3d6e"))
+    hoogte = onder + (len(url_regels) - 1) * 15 + MARGE
+
+    beschrijving_tekst = (
+        f"{beschrijving.titel}. Peildatum {beschrijving.peildatum}. "
+        f"{len(paden)} gemeenten. Legenda: {beschrijving.legenda_titel}: "
+        + "; ".join(regel.tekst for regel in beschrijving.legenda)
+        + f". {beschrijving.bronnen} {beschrijving.url}"
+    )
+    kaart_rand = (
+        f'x="{MARGE}" y="{_getal(kaart_y)}" width="{KAART_BREEDTE}" height="{_getal(kaart_hoogte)}"'
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{BREEDTE}" height="{_getal(hoogte)}"'
+        f' viewBox="0 0 {BREEDTE} {_getal(hoogte)}" role="img"'
+        ' aria-labelledby="kaartbeeld-titel kaartbeeld-beschrijving"'
+        f' font-family={quoteattr(LETTER)} fill="#1a1a1a">'
+        f'<title id="kaartbeeld-titel">{escape(beschrijving.titel)}</title>'
+        f'<desc id="kaartbeeld-beschrijving">{escape(beschrijving_tekst)}</desc>'
+        f'<defs><clipPath id="kaartvak"><rect {kaart_rand}/></clipPath>{patronen.defs()}</defs>'
+        f'<rect x="0" y="0" width="{BREEDTE}" height="{_getal(hoogte)}" fill="#ffffff"/>'
+        + _tekst(MARGE, MARGE + 20, titelregels, 20, 26, font_weight="bold")
+        + f"<rect {kaart_rand} fill={quoteattr(beschrijving.achtergrond)}/>"
+        + '<g clip-path="url(#kaartvak)">'
+        + '<g class="gemeenten">'
+        + "".join(paden)
+        + "</g>"
+        + "".join(labels)
+        + "</g>"
+        + f'<rect {kaart_rand} fill="none" stroke="#8c8c8c" stroke-width="1"/>'
+        + '<g class="legenda">'
+        + "".join(legenda)
+        + "</g>"
+        + '<g class="voet">'
+        + "".join(voet)
+        + "</g></svg>\n"
+    )
+
+
+def png(svg_tekst, schaal=2):
+    """The SVG as PNG bytes (CairoSVG, which draws with Debian's libcairo2), `schaal` × size."""
+    import cairosvg  # imported here: only the PNG download needs libcairo2
+
+    return cairosvg.svg2png(bytestring=svg_tekst.encode("utf-8"), scale=schaal)
+
+
+# ---- 2. the adapter: today's /kaart/ state → a description --------------------------------
+# Re-point after the selection refactor: `kleuren_van_vandaag`, `intensiteitsklassen`,
+# `beschrijving_van_vandaag` and the parsing in `KaartbeeldView.staat` (see docs/kaart.md).
+
+# The site footer's source line (templates/base.html), with the boundaries first.
+BRONNEN = (
+    "Grenzen: CBS / Kadaster, via PDOK (CC BY 4.0). Samenwerkingen: Register "
+    "gemeenschappelijke regelingen (CC0), Open State Foundation, Regioatlas (BZK). "
+    "Samenwerkingsatlas Noord."
+)
+
+
+def kleuren_van_vandaag():
+    """Today's map colours as values: kaart.PALET and KLEUR/INTENSITEIT of atlaskaart.js."""
+    return {
+        "palet": tuple(kaart.PALET),
+        "grens": "#ffffff",
+        "grijs": "#d9d9d9",
+        "focus": "#0b3d6e",
+        "accent": "#d4380d",
+        "donker": "#1a1a1a",
+        # ColorBrewer Blues, 5 classes; 0 gets the grey.
+        "intensiteit": ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
+    }
+
+
+def intensiteitsklassen(maximum, kleuren):
+    """[(van, tot, kleur)]: 0 apart, then up to five equal steps (atlaskaart.js's rule)."""
+    reeks = kleuren["intensiteit"]
+    if maximum <= 0:
+        return []
+    aantal = min(len(reeks), maximum)
+    stap = -(-maximum // aantal)
+    klassen = []
+    for i in range(aantal):
+        van, tot = i * stap + 1, min((i + 1) * stap, maximum)
+        if van > maximum:
+            break
+        index = int((i * (len(reeks) - 1)) / max(1, aantal - 1) + 0.5)  # Math.round
+        klassen.append((van, tot, reeks[index]))
+    return klassen
+
+
+def _klasse(klassen, aantal, grijs):
+    return next((kleur for van, tot, kleur in klassen if van <= aantal <= tot), grijs)
+
+
+def _klasselabel(van, tot):
+    return str(van) if van == tot else f"{van}–{tot}"
+
+
+def _meervoud(aantal, enkel, meer):
+    return f"{aantal} {enkel if aantal == 1 else meer}"
+
+
+LEGENDA_MAX_SAMENWERKINGEN = 24
+
+
+def beschrijving_van_vandaag(peildatum, gegevens, staat, grenzen, url):
+    """The description of one /kaart/ view, from kaart.py's Kaartgegevens and state.
+
+    `grenzen`: the snapshot's GemeenteGrens rows with `kaartgeometrie` and `gemeente`.
+    The painting rules are those of kaartpagina.js `stijlVoor` and `tekenLegenda`.
+    """
+    k = kleuren_van_vandaag()
+    beeld = kaart.kaartbeeld(gegevens, staat)
+    weergave = beeld["weergave"]
+    per_gemeente = {rij["gemeente"].cbs_code: rij["samenwerkingen"] for rij in beeld["gemeenten"]}
+    gedeeld = {rij["gemeente"].cbs_code: rij["aantal"] for rij in beeld["partners"]}
+    gekozen = beeld["gemeente"]
+    samenwerking = beeld["samenwerking"]
+    deelnemers = set(samenwerking["gemeenten"]) if samenwerking else set()
+    codes = [grens.gemeente.cbs_code for grens in grenzen]
+
+    def aantal(code):
+        if weergave == kaart.PARTNERS:
+            return gedeeld.get(code, 0)
+        return len(per_gemeente.get(code, []))
+
+    klassen = intensiteitsklassen(max([aantal(code) for code in codes] or [0]), k)
+    vlakken = []
+    for grens in grenzen:
+        gemeente = grens.gemeente
+        code = gemeente.cbs_code
+        hier = per_gemeente.get(code, [])
+        stijl = {"kleuren": (k["grijs"],), "rand": k["grens"], "randdikte": 1.0}
+        tekst = f"{gemeente.naam}: {_meervoud(len(hier), 'samenwerking', 'samenwerkingen')}"
+        label = ""
+        if weergave == kaart.SAMENWERKING:
+            doet_mee = code in deelnemers
+            stijl["kleuren"] = (k["accent"] if doet_mee else k["grijs"],)
+            tekst = f"{gemeente.naam}: {'doet mee' if doet_mee else 'doet niet mee'}"
+        elif weergave == kaart.LAPJES:
+            if len(hier) == 1:
+                stijl["kleuren"] = (k["palet"][hier[0]["kleur"]],)
+            elif len(hier) > 1:
+                stijl = {
+                    "kleuren": tuple(k["palet"][s["kleur"]] for s in hier[:4]),
+                    "rand": k["donker"],
+                    "randdikte": 2.5,
+                }
+                label = str(len(hier))
+            if hier:
+                tekst += ": " + "; ".join(s["naam"] for s in hier)
+        elif weergave == kaart.PARTNERS and gekozen and code == gekozen.cbs_code:
+            stijl = {"kleuren": (k["focus"],), "rand": k["donker"], "randdikte": 4.0}
+            tekst = f"{gemeente.naam} (gekozen gemeente)"
+        else:
+            stijl["kleuren"] = (_klasse(klassen, aantal(code), k["grijs"]),)
+            if weergave == kaart.PARTNERS:
+                tekst = f"{gemeente.naam}: {aantal(code)} gedeeld met {gekozen.naam}"
+        vlakken.append(
+            Vlak(
+                naam=gemeente.naam,
+                geometrie=grens.kaartgeometrie,
+                label=label,
+                beschrijving=tekst,
+                **stijl,
+            )
+        )
+    # The highlighted ones on top, as the page brings them to the front.
+    vlakken.sort(key=lambda vlak: vlak.randdikte)
+
+    uitsnede = None
+    if weergave == kaart.SAMENWERKING:
+        legenda_titel = "Legenda"
+        legenda = [
+            Legendaregel((k["accent"],), f"Deelnemer aan {samenwerking['naam']}"),
+            Legendaregel((k["grijs"],), "Overige gemeenten"),
+        ]
+        uitsnede = _uitsnede(
+            [grens.kaartgeometrie for grens in grenzen if grens.gemeente.cbs_code in deelnemers]
+        )
+    elif weergave == kaart.LAPJES:
+        selectie = beeld["selectie"]
+        legenda_titel = _meervoud(len(selectie), "samenwerking", "samenwerkingen")
+        legenda = [
+            Legendaregel(
+                (k["palet"][s["kleur"]],),
+                f"{s['naam']} ({s['afkorting']})" if s["afkorting"] else s["naam"],
+            )
+            for s in selectie[:LEGENDA_MAX_SAMENWERKINGEN]
+        ]
+        if len(selectie) > LEGENDA_MAX_SAMENWERKINGEN:
+            rest = len(selectie) - LEGENDA_MAX_SAMENWERKINGEN
+            legenda.append(Legendaregel((), f"… en nog {rest}: zie de tabel op de kaartpagina"))
+        legenda += [
+            Legendaregel(
+                tuple(k["palet"][:2]), "meer dan één: gestreept, dikke rand, met het aantal"
+            ),
+            Legendaregel((k["grijs"],), "geen"),
+        ]
+    else:
+        legenda = [Legendaregel((k["grijs"],), "0")] + [
+            Legendaregel((kleur,), _klasselabel(van, tot)) for van, tot, kleur in klassen
+        ]
+        if weergave == kaart.PARTNERS and gekozen:
+            legenda_titel = f"Gedeelde samenwerkingen met {gekozen.naam}"
+            legenda.insert(0, Legendaregel((k["focus"],), gekozen.naam))
+        else:
+            legenda_titel = "Aantal samenwerkingen"
+    return Kaartbeschrijving(
+        titel=beeld["titel"],
+        vlakken=vlakken,
+        legenda_titel=legenda_titel,
+        legenda=legenda,
+        peildatum=peildatum.naam,
+        bronnen=BRONNEN,
+        url=url,
+        uitsnede=uitsnede,
+    )
+
+
+def _uitsnede(geometrieen, minimum=40_000):
+    """The extent (EPSG:28992) of the geometries, at least `minimum` metres wide and high."""
+    if not geometrieen:
+        return None
+    extents = [_in_rd(geometrie).extent for geometrie in geometrieen]
+    minx, miny = min(e[0] for e in extents), min(e[1] for e in extents)
+    maxx, maxy = max(e[2] for e in extents), max(e[3] for e in extents)
+    marge_x = max(0.0, (minimum - (maxx - minx)) / 2) + (maxx - minx) * 0.05
+    marge_y = max(0.0, (minimum - (maxy - miny)) / 2) + (maxy - miny) * 0.05
+    return (minx - marge_x, miny - marge_y, maxx + marge_x, maxy + marge_y)
+
+
+def grenzen_voor_beeld(peildatum):
+    """The snapshot's boundaries (the simplified map geometry) with their municipality."""
+    return list(
+        GemeenteGrens.objects.filter(
+            jaar=peildatum.grensjaar, gemeente__in=Gemeente.objects.op(peildatum.datum)
+        )
+        .select_related("gemeente")
+        .defer("geometrie")
+        .order_by("gemeente__naam")
+    )
+
+
+def bestandsnaam(peildatum, staat, extensie):
+    """e.g. samenwerkingsatlas-kaart-2026-taakveld-6-subregionaal.png"""
+    delen = ["samenwerkingsatlas-kaart", peildatum.code]
+    for naam in ("weergave", "gemeente", "taakveld", "schaal", "samenwerking"):
+        if staat.get(naam) and (naam != "gemeente" or staat["effectief"] == kaart.PARTNERS):
+            delen += [naam, staat[naam]] if naam in ("taakveld",) else [staat[naam]]
+    if staat.get("regio"):
+        delen.append("met-regio-indelingen")
+    naam = re.sub(r"[^a-z0-9.]+", "-", "-".join(delen).lower()).strip("-")
+    return f"{naam[:150]}.{extensie}"
+
+
+@method_decorator(gzip_page, name="dispatch")
+class KaartbeeldView(View):
+    """/kaart.svg and /kaart.png: the /kaart/ view of the same query string, as a file.
+
+    Seven queries: the snapshots, the map data of kaart.py (five) and the boundaries.
+    """
+
+    formaat = "svg"
+    TYPES = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
+
+    def get(self, request):
+        try:
+            controleer_tekens(request)
+            enkelvoudig(request, kaart.KaartView.parameters)
+            peildata = list(Peildatum.objects.all())
+            peildatum = kies_peildatum(request, peildata)
+        except (OngeldigeVraag, OngeldigePeildatum) as error:
+            return self.ongeldig(str(error))
+        if peildatum is None:
+            return self.ongeldig(
+                "Er zijn nog geen gegevens geladen, dus er is nog geen kaart.", 503
+            )
+        gegevens = kaart.Kaartgegevens(peildatum)
+        form = kaart.Kaartkeuze(request.GET, gegevens)
+        if not form.is_valid():
+            fouten = [fout for fouten in form.errors.values() for fout in fouten]
+            return self.ongeldig("Deze kaart kunnen we niet tekenen: " + " ".join(fouten))
+        staat = kaart.staat_uit(form)
+        beschrijving = beschrijving_van_vandaag(
+            peildatum, gegevens, staat, grenzen_voor_beeld(peildatum), self.pagina_url(peildatum)
+        )
+        tekst = svg(beschrijving)
+        inhoud = png(tekst) if self.formaat == "png" else tekst
+        response = HttpResponse(inhoud, content_type=self.TYPES[self.formaat])
+        naam = bestandsnaam(peildatum, staat, self.formaat)
+        response["Content-Disposition"] = f'attachment; filename="{naam}"'
+        return response
+
+    def pagina_url(self, peildatum):
+        """The /kaart/ page of this view: the same parameters, the peildatum always given."""
+        parameters = {"peildatum": peildatum.code}
+        for naam in kaart.KaartView.parameters:
+            waarde = self.request.GET.get(naam, "")
+            if waarde and naam not in ("peildatum", "deel"):
+                parameters[naam] = waarde
+        return self.request.build_absolute_uri(
+            reverse("gemeenten:kaart") + "?" + urlencode(parameters)
+        )
+
+    def ongeldig(self, melding, status=400):
+        return render(self.request, "gemeenten/ongeldig.html", {"melding": melding}, status=status)
