@@ -301,3 +301,52 @@ def test_intensity_classes_follow_the_map_page():
         (10, 12, blauw[3]),
         (13, 13, blauw[4]),
     ]
+
+
+# ---- in a real browser: the link follows the state, and both files open ------------------
+
+OPEN_BESTAND = """
+const [href, klaar] = [arguments[0], arguments[arguments.length - 1]];
+fetch(href).then(async (antwoord) => {
+  const blob = await antwoord.blob();
+  const svg = antwoord.headers.get("Content-Type").startsWith("image/svg");
+  const tekst = svg ? await blob.text() : "";
+  const lezer = new FileReader();
+  lezer.onload = () => {
+    const img = new Image();
+    img.onload = () => klaar({status: antwoord.status, breedte: img.naturalWidth, tekst: tekst});
+    img.onerror = () => klaar({status: antwoord.status, breedte: 0, tekst: tekst});
+    img.src = lezer.result;
+  };
+  lezer.readAsDataURL(blob);
+}).catch((fout) => klaar({status: 0, breedte: 0, tekst: String(fout)}));
+"""
+
+
+@pytest.mark.browser
+def test_download_link_follows_the_map_and_both_files_open_in_a_browser(
+    browser, live_url, settings
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    settings.MAP_TILE_URL = ""
+    aantal = in_thema(peildatum("2026"), "6").count()
+    browser.get(f"{live_url}/kaart/?peildatum=2026")
+    wacht = WebDriverWait(browser, 15)
+    wacht.until(lambda b: b.find_element(By.ID, "kaart").get_attribute("data-geladen") == "ja")
+    Select(browser.find_element(By.ID, "keuze-taakveld")).select_by_value("6")
+
+    def links(b):
+        return b.find_elements(By.CSS_SELECTOR, ".kaart-download a")
+
+    wacht.until(lambda b: all("taakveld=6" in a.get_attribute("href") for a in links(b)))
+    svg_link, png_link = (a.get_attribute("href") for a in links(browser))
+    assert svg_link == f"{live_url}/kaart.svg?peildatum=2026&taakveld=6"
+    assert png_link == f"{live_url}/kaart.png?peildatum=2026&taakveld=6"
+    browser.set_script_timeout(30)
+    svg = browser.execute_async_script(OPEN_BESTAND, svg_link)
+    assert svg["status"] == 200 and svg["breedte"] == kaartbeeld.BREEDTE, svg["status"]
+    assert f"{aantal} samenwerkingen</tspan>" in svg["tekst"]
+    png = browser.execute_async_script(OPEN_BESTAND, png_link)
+    assert png["status"] == 200 and png["breedte"] == 2 * kaartbeeld.BREEDTE
