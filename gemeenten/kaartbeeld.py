@@ -206,6 +206,44 @@ def _labelpunt(geometrie):
     return punt.x, punt.y
 
 
+def _legenda(beschrijving, patronen, y):
+    """The legend beside the map (never on it), from height `y`; returns (parts, bottom)."""
+    delen = []
+    y += 14
+    titel = _regels(beschrijving.legenda_titel, 14, LEGENDA_BREEDTE, vet=True)
+    delen.append(_tekst(LEGENDA_X, y, titel, 14, 18, font_weight="bold"))
+    y += 18 * len(titel) + 6
+    for regel in beschrijving.legenda:
+        tekstregels = _regels(regel.tekst, 13, LEGENDA_BREEDTE - 22)
+        if regel.kleuren:
+            delen.append(
+                f'<rect x="{LEGENDA_X}" y="{_getal(y - 11)}" width="14" height="14"'
+                f" fill={quoteattr(patronen.vulling(tuple(regel.kleuren)))}"
+                ' stroke="#595959" stroke-width="1"/>'
+            )
+            delen.append(_tekst(LEGENDA_X + 22, y, tekstregels, 13, 16))
+        else:
+            delen.append(_tekst(LEGENDA_X, y, tekstregels, 13, 16, font_style="italic"))
+        y += len(tekstregels) * 16 + 5
+    return delen, y
+
+
+def _voet(beschrijving, y):
+    """Peildatum, sources and the page's URL (a link) under map and legend; (parts, height)."""
+    delen = []
+    for tekst in (f"Peildatum: {beschrijving.peildatum}", beschrijving.bronnen):
+        regels = _regels(tekst, 12, BREEDTE - 2 * MARGE)
+        delen.append(_tekst(MARGE, y, regels, 12, 15))
+        y += len(regels) * 15 + 3
+    regels = _regels(beschrijving.url, 12, BREEDTE - 2 * MARGE)
+    delen.append(
+        f"<a href={quoteattr(beschrijving.url)}>"
+        + _tekst(MARGE, y, regels, 12, 15, fill="#0b3d6e")
+        + "</a>"
+    )
+    return delen, y + (len(regels) - 1) * 15 + MARGE
+
+
 def svg(beschrijving):
     """The view as a standalone SVG document (a str)."""
     vlakken = [(vlak, _in_rd(vlak.geometrie)) for vlak in beschrijving.vlakken]
@@ -249,36 +287,8 @@ def svg(beschrijving):
                 f' text-anchor="middle">{escape(vlak.label)}</text></g>'
             )
 
-    # The legend beside the map, never on it.
-    legenda = []
-    y = kaart_y + 14
-    titelregels_legenda = _regels(beschrijving.legenda_titel, 14, LEGENDA_BREEDTE, vet=True)
-    legenda.append(_tekst(LEGENDA_X, y, titelregels_legenda, 14, 18, font_weight="bold"))
-    y += 18 * len(titelregels_legenda)
-    y += 6
-    for regel in beschrijving.legenda:
-        tekstregels = _regels(regel.tekst, 13, LEGENDA_BREEDTE - 22)
-        if regel.kleuren:
-            legenda.append(
-                f'<rect x="{LEGENDA_X}" y="{_getal(y - 11)}" width="14" height="14"'
-                f" fill={quoteattr(patronen.vulling(tuple(regel.kleuren)))}"
-                ' stroke="#595959" stroke-width="1"/>'
-            )
-            legenda.append(_tekst(LEGENDA_X + 22, y, tekstregels, 13, 16))
-        else:
-            legenda.append(_tekst(LEGENDA_X, y, tekstregels, 13, 16, font_style="italic"))
-        y += len(tekstregels) * 16 + 5
-    legenda_onder = y
-
-    onder = max(kaart_y + kaart_hoogte, legenda_onder) + 22
-    voet = []
-    for tekst in (f"Peildatum: {beschrijving.peildatum}", beschrijving.bronnen):
-        regels = _regels(tekst, 12, BREEDTE - 2 * MARGE)
-        voet.append(_tekst(MARGE, onder, regels, 12, 15))
-        onder += len(regels) * 15 + 3
-    url_regels = _regels(beschrijving.url, 12, BREEDTE - 2 * MARGE)
-    voet.append(_tekst(MARGE, onder, url_regels, 12, 15, fill="#0b3d6e"))
-    hoogte = onder + (len(url_regels) - 1) * 15 + MARGE
+    legenda, legenda_onder = _legenda(beschrijving, patronen, kaart_y)
+    voet, hoogte = _voet(beschrijving, max(kaart_y + kaart_hoogte, legenda_onder) + 22)
 
     beschrijving_tekst = (
         f"{beschrijving.titel}. Peildatum {beschrijving.peildatum}. "
@@ -326,7 +336,7 @@ def png(svg_tekst, schaal=2):
 
 # ---- 2. the adapter: today's /kaart/ state → a description --------------------------------
 # Re-point after the selection refactor: `kleuren_van_vandaag`, `intensiteitsklassen`,
-# `beschrijving_van_vandaag` and the parsing in `KaartbeeldView.staat` (see docs/kaart.md).
+# `beschrijving_van_vandaag` and the parsing in `KaartbeeldView.get` (see docs/kaart.md).
 
 # The site footer's source line (templates/base.html), with the boundaries first.
 BRONNEN = (
@@ -433,7 +443,7 @@ def beschrijving_van_vandaag(peildatum, gegevens, staat, grenzen, url):
             tekst = f"{gemeente.naam} (gekozen gemeente)"
         else:
             stijl["kleuren"] = (_klasse(klassen, aantal(code), k["grijs"]),)
-            if weergave == kaart.PARTNERS:
+            if weergave == kaart.PARTNERS and gekozen:
                 tekst = f"{gemeente.naam}: {aantal(code)} gedeeld met {gekozen.naam}"
         vlakken.append(
             Vlak(

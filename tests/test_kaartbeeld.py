@@ -10,6 +10,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db.models import Q
 
 from gemeenten import kaartbeeld, models
+from gemeenten.dataset import leeg_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +201,14 @@ def test_bad_parameters_give_400_with_a_message(client, formaat, query, melding)
     assert response["Content-Type"].startswith("text/html")
     assert "Content-Disposition" not in response
     assert melding in response.content.decode()
+
+
+def test_without_any_snapshot_there_is_no_map_to_download(client):
+    leeg_dataset()  # rolled back after the test
+    for formaat in ("svg", "png"):
+        response = client.get(f"/kaart.{formaat}")
+        assert response.status_code == 503
+        assert "nog geen gegevens" in response.content.decode()
 
 
 def test_query_budget(client, django_assert_max_num_queries):
