@@ -327,10 +327,16 @@ def svg(beschrijving):
     )
 
 
+class GeenPng(RuntimeError):
+    """CairoSVG or the libcairo2 it loads is missing on this machine (see the Makefile)."""
+
+
 def png(svg_tekst, schaal=2):
     """The SVG as PNG bytes (CairoSVG, which draws with Debian's libcairo2), `schaal` × size."""
-    import cairosvg  # imported here: only the PNG download needs libcairo2
-
+    try:
+        import cairosvg  # imported here: only the PNG download needs libcairo2
+    except (ImportError, OSError) as error:  # cairocffi raises OSError without libcairo2
+        raise GeenPng(str(error)) from error
     return cairosvg.svg2png(bytestring=svg_tekst.encode("utf-8"), scale=schaal)
 
 
@@ -575,7 +581,14 @@ class KaartbeeldView(View):
             peildatum, gegevens, staat, grenzen_voor_beeld(peildatum), self.pagina_url(peildatum)
         )
         tekst = svg(beschrijving)
-        inhoud = png(tekst) if self.formaat == "png" else tekst
+        try:
+            inhoud = png(tekst) if self.formaat == "png" else tekst
+        except GeenPng:
+            return self.ongeldig(
+                "Een PNG kunnen we op deze server nu niet maken; de SVG-versie van deze kaart "
+                "werkt wel.",
+                503,
+            )
         response = HttpResponse(inhoud, content_type=self.TYPES[self.formaat])
         naam = bestandsnaam(peildatum, staat, self.formaat)
         response["Content-Disposition"] = f'attachment; filename="{naam}"'

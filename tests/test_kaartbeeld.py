@@ -211,6 +211,16 @@ def test_without_any_snapshot_there_is_no_map_to_download(client):
         assert "nog geen gegevens" in response.content.decode()
 
 
+def test_without_cairo_the_png_says_so_and_the_svg_still_works(client, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "cairosvg", None)  # import cairosvg → ImportError
+    response = client.get("/kaart.png", {"peildatum": "2026"})
+    assert response.status_code == 503
+    assert "de SVG-versie van deze kaart" in response.content.decode()
+    assert client.get("/kaart.svg", {"peildatum": "2026"}).status_code == 200
+
+
 def test_query_budget(client, django_assert_max_num_queries):
     gemeente = models.Gemeente.objects.op(peildatum("2016").datum).first()
     samenwerking = models.Samenwerking.objects.in_stand(peildatum("2016")).first()
