@@ -357,10 +357,13 @@ def test_download_link_follows_the_map_and_both_files_open_in_a_browser(
     Select(browser.find_element(By.ID, "keuze-taakveld")).select_by_value("6")
 
     def links(b):
-        return b.find_elements(By.CSS_SELECTOR, ".kaart-download a")
+        # Read in one script: the table (and its links) is replaced when the fetch returns.
+        hrefs = b.execute_script(
+            "return Array.from(document.querySelectorAll('.kaart-download a'), a => a.href);"
+        )
+        return hrefs if len(hrefs) == 2 and all("taakveld=6" in h for h in hrefs) else None
 
-    wacht.until(lambda b: all("taakveld=6" in a.get_attribute("href") for a in links(b)))
-    svg_link, png_link = (a.get_attribute("href") for a in links(browser))
+    svg_link, png_link = wacht.until(links)
     assert svg_link == f"{live_url}/kaart.svg?peildatum=2026&taakveld=6"
     assert png_link == f"{live_url}/kaart.png?peildatum=2026&taakveld=6"
     browser.set_script_timeout(30)
