@@ -13,35 +13,15 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views import View
 
+from . import queries
 from .filters import SamenwerkingFilter
-from .models import Schaal, Soort
-from .peildatum import PeildatumMixin
-from .views import GemeenteMixin, gemeente_profiel, gemeenten_overzicht, met_peildatum
+from .peildatum import PeildatumMixin, met_peildatum
+from .serialisers import CSV_KOLOMMEN, Rij, als_csv
+from .views import GemeenteMixin
 
 GEVAARLIJK = ("=", "+", "-", "@", "\t", "\r")
 SCHEIDINGSTEKENS = {"puntkomma": ";", "comma": ","}
 BOM = "\ufeff"
-
-SAMENWERKING_KOLOMMEN = [
-    "naam",
-    "afkorting",
-    "soort",
-    "rechtsvorm",
-    "hoofdtaakveld",
-    "taakveld",
-    "overige taakvelden",
-    "schaal",
-    "deelnemende gemeenten",
-    "overige deelnemers",
-    "aantal deelnemers",
-    "rol van de gemeente",
-    "toegetreden op",
-    "doel",
-    "bron",
-    "bron-URL",
-    "peildatum",
-    "pagina",
-]
 
 
 def neutraliseer(waarde):
@@ -72,45 +52,6 @@ def bestandsnaam(wat, peildatum, *delen):
     return f"{naam[:120]}-peildatum-{peildatum.datum.isoformat()}"
 
 
-def _naam(gemeente_of_organisatie):
-    return gemeente_of_organisatie.naam
-
-
-def samenwerking_rij(request, samenwerking, stand, deelnames, peildatum, eigen=None):
-    """One CSV row for an arrangement at a peildatum; `eigen` is the participation of the
-    municipality the export is about (its role and join date), if any."""
-    schaal = stand.schaal if stand else ""
-    bron = stand.bron if stand else samenwerking.bron
-    return {
-        "naam": samenwerking.naam,
-        "afkorting": samenwerking.afkorting,
-        "soort": Soort(samenwerking.soort).label,
-        "rechtsvorm": samenwerking.rechtsvorm.naam if samenwerking.rechtsvorm else "onbekend",
-        "hoofdtaakveld": str(samenwerking.taakveld.hoofdtaakveld),
-        "taakveld": str(samenwerking.taakveld),
-        "overige taakvelden": " | ".join(str(t) for t in samenwerking.overige_taakvelden.all()),
-        "schaal": Schaal(schaal).label if schaal else "",
-        "deelnemende gemeenten": " | ".join(
-            sorted(d.gemeente.naam for d in deelnames if d.gemeente_id)
-        ),
-        "overige deelnemers": " | ".join(
-            sorted(d.organisatie.naam for d in deelnames if d.organisatie_id)
-        ),
-        "aantal deelnemers": stand.aantal_deelnemers if stand else len(deelnames),
-        "rol van de gemeente": eigen.get_rol_display() if eigen else "",
-        "toegetreden op": eigen.toegetreden_op.isoformat()
-        if eigen and eigen.toegetreden_op
-        else "",
-        "doel": samenwerking.doel,
-        "bron": bron.naam,
-        "bron-URL": bron.url,
-        "peildatum": peildatum.datum.isoformat(),
-        "pagina": request.build_absolute_uri(
-            met_peildatum(samenwerking.get_absolute_url(), peildatum)
-        ),
-    }
-
-
 class CsvMixin(PeildatumMixin):
     def dispatch(self, request, *args, **kwargs):
         self.sep = request.GET.get("sep") or "puntkomma"
@@ -136,12 +77,11 @@ class SamenwerkingenCsvView(CsvMixin, View):
         gemeente = filterset.gekozen_gemeente
         rijen = []
         for samenwerking in filterset.qs:
-            stand = samenwerking.standen_op_peildatum[0]
-            deelnames = list(stand.deelnames.all())
-            eigen = next((d for d in deelnames if gemeente and d.gemeente_id == gemeente.pk), None)
-            rijen.append(
-                samenwerking_rij(request, samenwerking, stand, deelnames, self.peildatum, eigen)
+            rij = Rij.uit_export(samenwerking, self.peildatum)
+            eigen = next(
+                (d for d in rij.deelnames if gemeente and d.gemeente_id == gemeente.pk), None
             )
+            rijen.append(als_csv(rij, request, eigen))
         delen = [
             f"{naam}-{waarde}"
             for naam, waarde in filterset.form.cleaned_data.items()
@@ -150,7 +90,7 @@ class SamenwerkingenCsvView(CsvMixin, View):
         if filterset.form.cleaned_data.get("regio"):
             delen.append("met-regio-indelingen")
         naam = bestandsnaam("samenwerkingen", self.peildatum, *delen)
-        return csv_response(request, naam, SAMENWERKING_KOLOMMEN, rijen, self.sep)
+        return csv_response(request, naam, CSV_KOLOMMEN, rijen, self.sep)
 
 
 def foutmelding(filterset):
@@ -173,20 +113,22 @@ class GemeenteCsvView(GemeenteMixin, CsvMixin, View):
 
     def csv(self, request, slug):
         gemeente = self.object
-        profiel = gemeente_profiel(gemeente, self.peildatum)
+        profiel = queries.gemeente_profiel(gemeente, self.peildatum)
         rijen = [
-            samenwerking_rij(
+            als_csv(
+                Rij(
+                    d.stand.samenwerking,
+                    d.stand,
+                    d.stand.samenwerking.deelnames_op_peildatum,
+                    self.peildatum,
+                ),
                 request,
-                d.stand.samenwerking,
-                d.stand,
-                d.stand.samenwerking.deelnames_op_peildatum,
-                self.peildatum,
                 eigen=d,
             )
             for d in profiel["deelnames"]
         ]
         naam = bestandsnaam("samenwerkingen", self.peildatum, gemeente.slug)
-        return csv_response(request, naam, SAMENWERKING_KOLOMMEN, rijen, self.sep)
+        return csv_response(request, naam, CSV_KOLOMMEN, rijen, self.sep)
 
 
 GEMEENTE_KOLOMMEN = [
@@ -210,7 +152,7 @@ class GemeentenCsvView(CsvMixin, View):
     enkelvoudige_parameters = ("sep",)
 
     def csv(self, request):
-        overzicht = gemeenten_overzicht(self.peildatum)
+        overzicht = queries.gemeenten_overzicht(self.peildatum)
         gemeenten = [g for _, groep in overzicht["provincies"] for g in groep]
         gemeenten += overzicht["voormalige_gemeenten"] + overzicht["latere_gemeenten"]
         rijen = [

@@ -9,6 +9,7 @@ checked or the form is drawn.
 """
 
 from functools import cached_property
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -32,6 +33,17 @@ def taakveld_keuzes(taakvelden):
             keuzes.append((hoofd.code, f"{hoofd.code} {hoofd.naam} (alle)"))
         keuzes.append((taakveld.code, f"\u2003{taakveld.code} {taakveld.naam}"))
     return keuzes
+
+
+def meegenomen(query):
+    """The selection parameters of a query string (a QueryDict), to carry along in links from
+    a page that does not filter itself (an arrangement, a profile) back to the list and the
+    map. Unchecked and without queries: the page they lead to validates them."""
+    return {
+        naam: waarde
+        for naam in SamenwerkingFilter.parameters
+        if (waarde := query.get(naam, "").strip()) and len(waarde) <= MAX_ZOEKTERM
+    }
 
 
 class AliasChoiceField(ChoiceField):
@@ -82,6 +94,10 @@ class SamenwerkingFilter(django_filters.FilterSet):
         method="filter_taakveld",
         empty_label="Alle thema's",
         help_text="Het hoofdthema van de samenwerking",
+        error_messages={
+            "invalid_choice": "Onbekend thema: kies een taakveld (bijvoorbeeld 7.1) of een "
+            "hoofdtaakveld (bijvoorbeeld 7)."
+        },
     )
     rechtsvorm = django_filters.ChoiceFilter(
         label="Rechtsvorm", method="filter_rechtsvorm", empty_label="Alle rechtsvormen"
@@ -90,7 +106,11 @@ class SamenwerkingFilter(django_filters.FilterSet):
         label="Soort", field_name="soort", choices=Soort.choices, empty_label="Alle soorten"
     )
     schaal = django_filters.ChoiceFilter(
-        label="Schaal", method="filter_schaal", choices=Schaal.choices, empty_label="Alle schalen"
+        label="Schaal",
+        method="filter_schaal",
+        choices=Schaal.choices,
+        empty_label="Alle schalen",
+        error_messages={"invalid_choice": "Onbekende schaal: kies er een uit de lijst."},
     )
     provincie = AliasChoiceFilter(
         label="Provincie", method="filter_provincie", empty_label="Alle provincies"
@@ -99,6 +119,7 @@ class SamenwerkingFilter(django_filters.FilterSet):
         label="Gemeente",
         method="filter_gemeente",
         empty_label="Alle gemeenten",
+        error_messages={"invalid_choice": "Die gemeente bestaat niet; kies er een uit de lijst."},
     )
     regio = VinkjeFilter(label="Ook regio-indelingen tonen", method="filter_regio", widget=Vinkje)
     sorteer = Sortering(
@@ -129,6 +150,28 @@ class SamenwerkingFilter(django_filters.FilterSet):
             peildatum=peildatum,
             request=request,
         )
+
+    def query(self, **extra):
+        """The valid part of the selection as query parameters, in canonical spelling (a
+        slug for a CBS code, `1` for a ticked box), with the peildatum: every link between
+        the list, its twins and the map carries it. `extra` adds parameters (None drops)."""
+        self.is_valid()  # validates once; an invalid selection keeps its valid rest
+        data = getattr(self.form, "cleaned_data", {})
+        params = {"peildatum": self.peildatum.code}
+        for naam in self.parameters:
+            waarde = data.get(naam)
+            if naam == "regio":
+                waarde = "1" if waarde else None
+            elif naam == "sorteer":
+                waarde = ",".join(waarde) if waarde else None
+            if waarde:
+                params[naam] = waarde
+        params.update(extra)
+        return {k: v for k, v in params.items() if v not in (None, "")}
+
+    def url(self, pad, **extra):
+        """`pad` with this selection (see `query`)."""
+        return f"{pad}?{urlencode(self.query(**extra))}"
 
     def __init__(self, data=None, queryset=None, *, peildatum, request=None, prefix=None):
         self.peildatum = peildatum

@@ -7,9 +7,10 @@ Two parts, kept apart on purpose:
    and concrete fill colours, a legend, title, peildatum, attribution, URL) and draws it in
    EPSG:28992 metres, so the north of the country is not stretched. The PNG is the same SVG
    converted by CairoSVG.
-2. The adapter (`beschrijving_van_vandaag`, `kleuren_van_vandaag`, `KaartbeeldView`): turns
-   today's map state of gemeenten/kaart.py into such a description. It is the only part that
-   knows kaart.py; re-point it when the selection moves (see docs/kaart.md).
+2. The adapter (`KaartbeeldView`, `beschrijving`): the /kaart/ view itself (`KaartView`: the
+   list's filterset, the map's own form, the peildatum mixin, so the same 400s) computes a
+   `kaart.Kaartbeeld`; the adapter only turns its palette slots into the colour values of
+   the single definition, the `--kaart-*` custom properties of static/css/kaart.css.
 """
 
 import functools
@@ -20,23 +21,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import urlencode
-from django.views import View
 from django.views.decorators.gzip import gzip_page
 
 from . import kaart
-from .models import Gemeente, GemeenteGrens, Peildatum
-from .peildatum import (
-    OngeldigePeildatum,
-    OngeldigeVraag,
-    controleer_tekens,
-    enkelvoudig,
-    kies_peildatum,
-)
+from .models import Gemeente, GemeenteGrens
 
 RD = 28992  # Amersfoort / RD New: metres, the projection Dutch maps are drawn in
 
@@ -340,9 +332,7 @@ def png(svg_tekst, schaal=2):
     return cairosvg.svg2png(bytestring=svg_tekst.encode("utf-8"), scale=schaal)
 
 
-# ---- 2. the adapter: today's /kaart/ state → a description --------------------------------
-# Re-point after the selection refactor: `kleuren_van_vandaag`, `intensiteitsklassen`,
-# `beschrijving_van_vandaag` and the parsing in `KaartbeeldView.get` (see docs/kaart.md).
+# ---- 2. the adapter: the /kaart/ view object → a description ------------------------------
 
 # The site footer's source line (templates/base.html), with the boundaries first.
 BRONNEN = (
@@ -350,162 +340,111 @@ BRONNEN = (
     "gemeenschappelijke regelingen (CC0), Open State Foundation, Regioatlas (BZK). "
     "Samenwerkingsatlas Noord."
 )
+KAART_CSS = "css/kaart.css"
+# The outline of an overlap and of the chosen municipality, in px (as kaartpagina.js draws).
+RANDDIKTE = {"overlap": 2.5, "focus": 4.0}
+LEGENDA_MAX_SAMENWERKINGEN = 24
 
 
-def kleuren_van_vandaag():
-    """Today's map colours as values: kaart.PALET and KLEUR/INTENSITEIT of atlaskaart.js."""
-    return {
-        "palet": tuple(kaart.PALET),
-        "grens": "#ffffff",
-        "grijs": "#d9d9d9",
-        "focus": "#0b3d6e",
-        "accent": "#d4380d",
-        "donker": "#1a1a1a",
-        # ColorBrewer Blues, 5 classes; 0 gets the grey.
-        "intensiteit": ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
-    }
+class GeenKleuren(RuntimeError):
+    """static/css/kaart.css is missing or defines no `--kaart-*` colours."""
 
 
-def intensiteitsklassen(maximum, kleuren):
-    """[(van, tot, kleur)]: 0 apart, then up to five equal steps (atlaskaart.js's rule)."""
-    reeks = kleuren["intensiteit"]
-    if maximum <= 0:
-        return []
-    aantal = min(len(reeks), maximum)
-    stap = -(-maximum // aantal)
-    klassen = []
-    for i in range(aantal):
-        van, tot = i * stap + 1, min((i + 1) * stap, maximum)
-        if van > maximum:
-            break
-        index = int((i * (len(reeks) - 1)) / max(1, aantal - 1) + 0.5)  # Math.round
-        klassen.append((van, tot, reeks[index]))
-    return klassen
+@functools.cache
+def kleuren():
+    """{slot: value} of the `--kaart-<slot>: value;` custom properties in kaart.css, the one
+    place the map colours are defined (read once a process)."""
+    pad = finders.find(KAART_CSS)
+    if not pad:
+        raise GeenKleuren(f"{KAART_CSS} is not found by the static files finders.")
+    with open(pad, encoding="utf-8") as bestand:
+        css = re.sub(r"/\*.*?\*/", "", bestand.read(), flags=re.S)
+    gevonden = dict(re.findall(r"--kaart-([a-z0-9-]+)\s*:\s*([^;}]+?)\s*[;}]", css))
+    if not gevonden:
+        raise GeenKleuren(f"{pad} defines no --kaart-* colours.")
+    return gevonden
 
 
-def _klasse(klassen, aantal, grijs):
-    return next((kleur for van, tot, kleur in klassen if van <= aantal <= tot), grijs)
-
-
-def _klasselabel(van, tot):
-    return str(van) if van == tot else f"{van}–{tot}"
+def kleur(slot):
+    """The colour value of a slot of the map (`kleur-3`, `grijs`, `intensiteit-2`, …)."""
+    waarden = kleuren()
+    if slot not in waarden:
+        raise GeenKleuren(f"{KAART_CSS} defines no --kaart-{slot}.")
+    return waarden[slot]
 
 
 def _meervoud(aantal, enkel, meer):
     return f"{aantal} {enkel if aantal == 1 else meer}"
 
 
-LEGENDA_MAX_SAMENWERKINGEN = 24
-
-
-def beschrijving_van_vandaag(peildatum, gegevens, staat, grenzen, url):
-    """The description of one /kaart/ view, from kaart.py's Kaartgegevens and state.
-
-    `grenzen`: the snapshot's GemeenteGrens rows with `kaartgeometrie` and `gemeente`.
-    The painting rules are those of kaartpagina.js `stijlVoor` and `tekenLegenda`.
-    """
-    k = kleuren_van_vandaag()
-    beeld = kaart.kaartbeeld(gegevens, staat)
+def _vlaktekst(gemeente, vlak, hier, beeld):
+    """What a reader of the SVG hears on a municipality: the page's tooltip in words."""
     weergave = beeld["weergave"]
+    if weergave == kaart.SAMENWERKING:
+        return f"{gemeente.naam}: {'doet niet mee' if vlak.get('dof') else 'doet mee'}"
+    if weergave == kaart.PARTNERS:
+        if vlak.get("rand") == "focus":
+            return f"{gemeente.naam} (gekozen gemeente)"
+        return f"{gemeente.naam}: {vlak.get('gedeeld', 0)} gedeeld met {beeld['gemeente'].naam}"
+    tekst = f"{gemeente.naam}: {_meervoud(vlak['n'], 'samenwerking', 'samenwerkingen')}"
+    if weergave == kaart.LAPJES and hier:
+        tekst += ": " + "; ".join(s["naam"] for s in hier)
+    return tekst
+
+
+def _legenda_regels(beeld):
+    """The page's legend (`Kaartbeeld.legenda`) with concrete colours; in the patchwork the
+    line "one arrangement: its colour (see the table)" becomes the arrangements themselves,
+    as a file has no table beside it."""
+    regels = []
+    for regel in beeld["tekenen"]["legenda"]["regels"]:
+        if beeld["weergave"] == kaart.LAPJES and regel["kleur"].startswith("kleur-"):
+            selectie = beeld["selectie"]
+            for s in selectie[:LEGENDA_MAX_SAMENWERKINGEN]:
+                naam = f"{s['naam']} ({s['afkorting']})" if s["afkorting"] else s["naam"]
+                regels.append(Legendaregel((kleur(f"kleur-{s['kleur']}"),), naam))
+            if len(selectie) > LEGENDA_MAX_SAMENWERKINGEN:
+                rest = len(selectie) - LEGENDA_MAX_SAMENWERKINGEN
+                regels.append(Legendaregel((), f"… en nog {rest}: zie de tabel op de kaartpagina"))
+        else:
+            regels.append(Legendaregel((kleur(regel["kleur"]),), regel["tekst"]))
+    return regels
+
+
+def beschrijving(beeld, peildatum, grenzen, url):
+    """The description of one /kaart/ view: `beeld` is `Kaartbeeld.context()`, `grenzen`
+    the snapshot's GemeenteGrens rows with `kaartgeometrie` and `gemeente`."""
+    tekenen = beeld["tekenen"]
     per_gemeente = {rij["gemeente"].cbs_code: rij["samenwerkingen"] for rij in beeld["gemeenten"]}
-    gedeeld = {rij["gemeente"].cbs_code: rij["aantal"] for rij in beeld["partners"]}
-    gekozen = beeld["gemeente"]
-    samenwerking = beeld["samenwerking"]
-    deelnemers = set(samenwerking["gemeenten"]) if samenwerking else set()
-    codes = [grens.gemeente.cbs_code for grens in grenzen]
-
-    def aantal(code):
-        if weergave == kaart.PARTNERS:
-            return gedeeld.get(code, 0)
-        return len(per_gemeente.get(code, []))
-
-    klassen = intensiteitsklassen(max([aantal(code) for code in codes] or [0]), k)
     vlakken = []
     for grens in grenzen:
-        gemeente = grens.gemeente
-        code = gemeente.cbs_code
-        hier = per_gemeente.get(code, [])
-        stijl = {"kleuren": (k["grijs"],), "rand": k["grens"], "randdikte": 1.0}
-        tekst = f"{gemeente.naam}: {_meervoud(len(hier), 'samenwerking', 'samenwerkingen')}"
-        label = ""
-        if weergave == kaart.SAMENWERKING:
-            doet_mee = code in deelnemers
-            stijl["kleuren"] = (k["accent"] if doet_mee else k["grijs"],)
-            tekst = f"{gemeente.naam}: {'doet mee' if doet_mee else 'doet niet mee'}"
-        elif weergave == kaart.LAPJES:
-            if len(hier) == 1:
-                stijl["kleuren"] = (k["palet"][hier[0]["kleur"]],)
-            elif len(hier) > 1:
-                stijl = {
-                    "kleuren": tuple(k["palet"][s["kleur"]] for s in hier[:4]),
-                    "rand": k["donker"],
-                    "randdikte": 2.5,
-                }
-                label = str(len(hier))
-            if hier:
-                tekst += ": " + "; ".join(s["naam"] for s in hier)
-        elif weergave == kaart.PARTNERS and gekozen and code == gekozen.cbs_code:
-            stijl = {"kleuren": (k["focus"],), "rand": k["donker"], "randdikte": 4.0}
-            tekst = f"{gemeente.naam} (gekozen gemeente)"
-        else:
-            stijl["kleuren"] = (_klasse(klassen, aantal(code), k["grijs"]),)
-            if weergave == kaart.PARTNERS and gekozen:
-                tekst = f"{gemeente.naam}: {aantal(code)} gedeeld met {gekozen.naam}"
+        code = grens.gemeente.cbs_code
+        vlak = tekenen["vlakken"].get(code, {"v": ["grijs"], "n": 0})
+        rand = vlak.get("rand")
         vlakken.append(
             Vlak(
-                naam=gemeente.naam,
+                naam=grens.gemeente.naam,
                 geometrie=grens.kaartgeometrie,
-                label=label,
-                beschrijving=tekst,
-                **stijl,
+                kleuren=tuple(kleur(slot) for slot in vlak["v"]),
+                rand=kleur("rand") if rand else kleur("grens"),
+                randdikte=RANDDIKTE.get(rand, 1.0),
+                label=str(vlak.get("label", "")),
+                beschrijving=_vlaktekst(grens.gemeente, vlak, per_gemeente.get(code, []), beeld),
             )
         )
     # The highlighted ones on top, as the page brings them to the front.
     vlakken.sort(key=lambda vlak: vlak.randdikte)
-
     uitsnede = None
-    if weergave == kaart.SAMENWERKING:
-        legenda_titel = "Legenda"
-        legenda = [
-            Legendaregel((k["accent"],), f"Deelnemer aan {samenwerking['naam']}"),
-            Legendaregel((k["grijs"],), "Overige gemeenten"),
-        ]
+    if tekenen["uitgelicht"]:
+        deelnemers = set(tekenen["uitgelicht"]["gemeenten"])
         uitsnede = _uitsnede(
             [grens.kaartgeometrie for grens in grenzen if grens.gemeente.cbs_code in deelnemers]
         )
-    elif weergave == kaart.LAPJES:
-        selectie = beeld["selectie"]
-        legenda_titel = _meervoud(len(selectie), "samenwerking", "samenwerkingen")
-        legenda = [
-            Legendaregel(
-                (k["palet"][s["kleur"]],),
-                f"{s['naam']} ({s['afkorting']})" if s["afkorting"] else s["naam"],
-            )
-            for s in selectie[:LEGENDA_MAX_SAMENWERKINGEN]
-        ]
-        if len(selectie) > LEGENDA_MAX_SAMENWERKINGEN:
-            rest = len(selectie) - LEGENDA_MAX_SAMENWERKINGEN
-            legenda.append(Legendaregel((), f"… en nog {rest}: zie de tabel op de kaartpagina"))
-        legenda += [
-            Legendaregel(
-                tuple(k["palet"][:2]), "meer dan één: gestreept, dikke rand, met het aantal"
-            ),
-            Legendaregel((k["grijs"],), "geen"),
-        ]
-    else:
-        legenda = [Legendaregel((k["grijs"],), "0")] + [
-            Legendaregel((kleur,), _klasselabel(van, tot)) for van, tot, kleur in klassen
-        ]
-        if weergave == kaart.PARTNERS and gekozen:
-            legenda_titel = f"Gedeelde samenwerkingen met {gekozen.naam}"
-            legenda.insert(0, Legendaregel((k["focus"],), gekozen.naam))
-        else:
-            legenda_titel = "Aantal samenwerkingen"
     return Kaartbeschrijving(
         titel=beeld["titel"],
         vlakken=vlakken,
-        legenda_titel=legenda_titel,
-        legenda=legenda,
+        legenda_titel=tekenen["legenda"]["titel"],
+        legenda=_legenda_regels(beeld),
         peildatum=peildatum.naam,
         bronnen=BRONNEN,
         url=url,
@@ -537,50 +476,49 @@ def grenzen_voor_beeld(peildatum):
     )
 
 
+# The selection's parameters in a file name, in this order; these are prefixed with their name.
+NAAMDELEN = ("weergave", "gemeente", "taakveld", "schaal", "soort", "rechtsvorm", "provincie")
+MET_NAAM = {"taakveld": "taakveld", "q": "zoek"}
+
+
 def bestandsnaam(peildatum, staat, extensie):
-    """e.g. samenwerkingsatlas-kaart-2026-taakveld-6-subregionaal.png"""
+    """From the cleaned selection (`Kaartbeeld.staat`), e.g.
+    samenwerkingsatlas-kaart-2026-taakveld-6-subregionaal-drenthe.png"""
     delen = ["samenwerkingsatlas-kaart", peildatum.code]
-    for naam in ("weergave", "gemeente", "taakveld", "schaal", "samenwerking"):
-        if staat.get(naam) and (naam != "gemeente" or staat["effectief"] == kaart.PARTNERS):
-            delen += [naam, staat[naam]] if naam in ("taakveld",) else [staat[naam]]
+    for naam in (*NAAMDELEN, "q", "samenwerking"):
+        if staat.get(naam):
+            delen += [MET_NAAM[naam], staat[naam]] if naam in MET_NAAM else [staat[naam]]
     if staat.get("regio"):
         delen.append("met-regio-indelingen")
     naam = re.sub(r"[^a-z0-9.]+", "-", "-".join(delen).lower()).strip("-")
     return f"{naam[:150]}.{extensie}"
 
 
-@method_decorator(gzip_page, name="dispatch")
-class KaartbeeldView(View):
+class KaartbeeldView(kaart.KaartView):
     """/kaart.svg and /kaart.png: the /kaart/ view of the same query string, as a file.
 
-    Seven queries: the snapshots, the map data of kaart.py (five) and the boundaries.
+    `KaartView.get` parses and computes the view (peildatum mixin, filterset, map form,
+    `Kaartbeeld`); only the answer differs. Eight queries: the /kaart/ page's seven and the
+    boundaries.
     """
 
     formaat = "svg"
     TYPES = {"svg": "image/svg+xml; charset=utf-8", "png": "image/png"}
 
-    def get(self, request):
-        try:
-            controleer_tekens(request)
-            enkelvoudig(request, kaart.KaartView.parameters)
-            peildata = list(Peildatum.objects.all())
-            peildatum = kies_peildatum(request, peildata)
-        except (OngeldigeVraag, OngeldigePeildatum) as error:
-            return self.ongeldig(str(error))
-        if peildatum is None:
+    @method_decorator(gzip_page)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_to_response(self, context, status=200, **kwargs):
+        if not self.beeld.geldig:
             return self.ongeldig(
-                "Er zijn nog geen gegevens geladen, dus er is nog geen kaart.", 503
+                "Deze kaart kunnen we niet tekenen: " + " ".join(self.beeld.fouten)
             )
-        gegevens = kaart.Kaartgegevens(peildatum)
-        form = kaart.Kaartkeuze(request.GET, gegevens)
-        if not form.is_valid():
-            fouten = [fout for fouten in form.errors.values() for fout in fouten]
-            return self.ongeldig("Deze kaart kunnen we niet tekenen: " + " ".join(fouten))
-        staat = kaart.staat_uit(form)
-        beschrijving = beschrijving_van_vandaag(
-            peildatum, gegevens, staat, grenzen_voor_beeld(peildatum), self.pagina_url(peildatum)
+        peildatum = self.peildatum
+        url = self.request.build_absolute_uri(
+            reverse("gemeenten:kaart") + "?" + context["beeld"]["tekenen"]["query"]
         )
-        tekst = svg(beschrijving)
+        tekst = svg(beschrijving(context["beeld"], peildatum, grenzen_voor_beeld(peildatum), url))
         try:
             inhoud = png(tekst) if self.formaat == "png" else tekst
         except GeenPng:
@@ -590,20 +528,6 @@ class KaartbeeldView(View):
                 503,
             )
         response = HttpResponse(inhoud, content_type=self.TYPES[self.formaat])
-        naam = bestandsnaam(peildatum, staat, self.formaat)
+        naam = bestandsnaam(peildatum, self.beeld.staat, self.formaat)
         response["Content-Disposition"] = f'attachment; filename="{naam}"'
         return response
-
-    def pagina_url(self, peildatum):
-        """The /kaart/ page of this view: the same parameters, the peildatum always given."""
-        parameters = {"peildatum": peildatum.code}
-        for naam in kaart.KaartView.parameters:
-            waarde = self.request.GET.get(naam, "")
-            if waarde and naam not in ("peildatum", "deel"):
-                parameters[naam] = waarde
-        return self.request.build_absolute_uri(
-            reverse("gemeenten:kaart") + "?" + urlencode(parameters)
-        )
-
-    def ongeldig(self, melding, status=400):
-        return render(self.request, "gemeenten/ongeldig.html", {"melding": melding}, status=status)

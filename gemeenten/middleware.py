@@ -7,9 +7,9 @@
   made of exactly that, which lets a conditional request be answered with 304 before any
   view runs, and the response is kept in the process cache for HTTP_CACHE_SECONDS. The
   version is a stamp in the database (DatasetVersie) that every write to the dataset
-  replaces: a save or delete of any dataset row (the admin), load_dataset, build_dataset,
-  import_source. Every process reads it once per request (one primary-key query), so a
-  write anywhere invalidates every ETag and cache entry in every process at once.
+  replaces: a save or delete of any dataset row (the admin), load_dataset, build_dataset.
+  Every process reads it once per request (one primary-key query), so a write anywhere
+  invalidates every ETag and cache entry in every process at once.
 """
 
 import hashlib
@@ -106,7 +106,7 @@ def connect_dataset_version():
 
     Per sender, so other models (sessions, users) keep Django's fast deletes. Bulk writes
     (bulk_create, QuerySet.update) send no signals, and a signal per row would cost a query
-    per row: load_dataset, build_dataset and import_source run in DatasetVersie.in_een_keer(),
+    per row: load_dataset and build_dataset run in DatasetVersie.in_een_keer(),
     which renews the stamp once at the end.
     """
     for model in DATASET_MODELS:

@@ -423,6 +423,16 @@ class Soort(models.TextChoices):
     OVERIG = "overig", "overig"
 
 
+class Aard(models.TextChoices):
+    """Whether an arrangement is a collaboration of municipalities (and counts as one), or a
+    division of the country by the state or for statistics, which municipalities fall in
+    without deciding anything together. Only regional divisions can be the latter; the basis
+    of each choice is in fixtures/curation/indelingen.csv."""
+
+    SAMENWERKING = "samenwerking", "samenwerking van gemeenten"
+    INDELING = "indeling", "indeling van Rijk of statistiek"
+
+
 class Schaal(models.TextChoices):
     """Derived from the participants at a peildatum (see gemeenten.schaal), never typed in."""
 
@@ -441,6 +451,15 @@ class SamenwerkingQuerySet(models.QuerySet):
 
     def zonder_regio_indelingen(self):
         return self.exclude(soort=Soort.REGIO_INDELING)
+
+    def samenwerkingen(self):
+        """What "samenwerkingen per gemeente" counts: GRs, centrumregelingen, werkorganisaties
+        and the regional divisions that are a collaboration of municipalities."""
+        return self.filter(aard=Aard.SAMENWERKING)
+
+    def indelingen(self):
+        """State and statistical divisions: shown apart, never counted as collaborations."""
+        return self.filter(aard=Aard.INDELING)
 
     def met_gemeente(self, gemeente, peildatum):
         return self.filter(
@@ -529,6 +548,18 @@ class Samenwerking(models.Model):
     )
     overige_taakvelden = models.ManyToManyField(
         Taakveld, blank=True, related_name="samenwerkingen_secundair"
+    )
+    aard = models.CharField(
+        max_length=20,
+        choices=Aard.choices,
+        default=Aard.SAMENWERKING,
+        help_text="Collaboration of municipalities (counted) or state/statistical division.",
+    )
+    aard_basis = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For a regional division: why it is (not) a collaboration "
+        "(fixtures/curation/indelingen.csv).",
     )
     bevoegdheden = models.JSONField(
         default=list, blank=True, help_text="Bevoegdheidsverkrijgingen: delegatie, mandaat …"
@@ -660,6 +691,14 @@ class DeelnameQuerySet(models.QuerySet):
     def zonder_regio_indelingen(self):
         return self.exclude(stand__samenwerking__soort=Soort.REGIO_INDELING)
 
+    def samenwerkingen(self):
+        """Participations in collaborations (see SamenwerkingQuerySet.samenwerkingen)."""
+        return self.filter(stand__samenwerking__aard=Aard.SAMENWERKING)
+
+    def indelingen(self):
+        """Participations in state and statistical divisions (never counted)."""
+        return self.filter(stand__samenwerking__aard=Aard.INDELING)
+
     def aantallen_per_gemeente(self, peildatum):
         """{gemeente_id: number of arrangements} at a peildatum."""
         rows = (
@@ -766,7 +805,7 @@ class DatasetVersie(models.Model):
     @classmethod
     @contextlib.contextmanager
     def in_een_keer(cls):
-        """Thousands of rows in one transaction (load_dataset, build_dataset, import_source):
+        """Thousands of rows in one transaction (load_dataset, build_dataset):
         the rows' signals renew nothing, the stamp is renewed once when the block succeeds.
         Per thread, so a server thread's requests are not affected."""
         buiten = cls.bezig_in_een_keer()

@@ -4,10 +4,19 @@ Every page shows the peildatum it answers for and every link it makes carries it
 `pd_url` template tag), so a pasted link means the same thing next year.
 """
 
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.shortcuts import render
 
 from .models import Peildatum
+
+
+def met_peildatum(url, peildatum, **query):
+    """`url` with `?peildatum=…` (and `query`): every link the site makes carries it."""
+    params = {"peildatum": peildatum.code} if peildatum else {}
+    params.update({k: v for k, v in query.items() if v not in (None, "")})
+    return f"{url}?{urlencode(params)}" if params else url
 
 
 class OngeldigePeildatum(ValueError):
@@ -44,10 +53,14 @@ def kies_peildatum(request, peildata=None):
 
 def controleer_tekens(request):
     """Refuse control characters in the query string (PostgreSQL refuses NUL in text)."""
-    for waarden in request.GET.lists():
-        for waarde in waarden[1]:
+    for naam, waarden in request.GET.lists():
+        for waarde in waarden:
             if any(ord(teken) < 32 and teken not in "\t\r\n" for teken in waarde):
-                raise OngeldigeVraag("De vraag bevat ongeldige tekens.")
+                raise OngeldigeVraag(
+                    f"De vraag bevat ongeldige tekens (in ‘{naam[:30]}’)."
+                    if naam.isidentifier()
+                    else "De vraag bevat ongeldige tekens."
+                )
 
 
 def enkelvoudig(request, namen):

@@ -5,39 +5,20 @@ Query budget: every page runs at most eight SQL queries whatever the size of the
 """
 
 import re
-from collections import Counter, defaultdict
-from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import kaart
+from . import kaart, queries
 from .filters import MAX_ZOEKTERM, SamenwerkingFilter
-from .models import (
-    Deelname,
-    Gemeente,
-    Herindeling,
-    Samenwerking,
-    Schaal,
-    Soort,
-    Stand,
-    Versie,
-    rangschik_partners,
-)
-from .peildatum import PeildatumMixin
+from .models import Gemeente, Samenwerking
+from .peildatum import PeildatumMixin, met_peildatum
 
 CBS_CODE = re.compile(r"^gm\d{4}$", re.IGNORECASE)
-
-
-def met_peildatum(url, peildatum, **query):
-    """`url` with `?peildatum=…` (and `query`): every link the site makes carries it."""
-    params = {"peildatum": peildatum.code} if peildatum else {}
-    params.update({k: v for k, v in query.items() if v not in (None, "")})
-    return f"{url}?{urlencode(params)}" if params else url
 
 
 class HomeView(PeildatumMixin, TemplateView):
@@ -45,30 +26,10 @@ class HomeView(PeildatumMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        peildatum = self.peildatum
-        aantallen = Deelname.objects.zonder_regio_indelingen().aantallen_per_gemeente(peildatum)
-        op_peildatum = list(Gemeente.objects.op(peildatum.datum))
-        for gemeente in op_peildatum:
-            gemeente.aantal = aantallen.get(gemeente.pk, 0)
-        ranglijst = sorted(op_peildatum, key=lambda g: (-g.aantal, g.naam))
-        gemeenten = len(op_peildatum)
-        deelnames = (
-            Deelname.objects.zonder_regio_indelingen()
-            .filter(stand__peildatum=peildatum, gemeente__isnull=False)
-            .count()
-        )
-        in_stand = Samenwerking.objects.in_stand(peildatum)
-        context.update(
-            aantal_gemeenten=gemeenten,
-            aantal_samenwerkingen=in_stand.zonder_regio_indelingen().count(),
-            aantal_regio_indelingen=in_stand.filter(soort=Soort.REGIO_INDELING).count(),
-            aantal_deelnames=deelnames,
-            gemiddelde=deelnames / gemeenten if gemeenten else 0,
-            meeste=ranglijst[:5],
-            minste=sorted(ranglijst, key=lambda g: (g.aantal, g.naam))[:5]
-            if len(ranglijst) > 10
-            else [],
-            minikaart=kaart.mini_kaart(peildatum, modus="intensiteit"),
+        cijfers = queries.home_cijfers(self.peildatum)
+        context.update(cijfers)
+        context["minikaart"] = kaart.mini_kaart(
+            self.peildatum, modus="intensiteit", aantallen=cijfers["aantallen"]
         )
         return context
 
@@ -80,44 +41,8 @@ class GemeentenView(PeildatumMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(gemeenten_overzicht(self.peildatum))
+        context.update(queries.gemeenten_overzicht(self.peildatum))
         return context
-
-
-def gemeenten_overzicht(peildatum):
-    """Municipalities at the peildatum grouped per province (with their number of
-    arrangements), and the former and later ones with their predecessors/successors.
-    Three queries."""
-    datum = peildatum.datum
-    aantallen = Deelname.objects.zonder_regio_indelingen().aantallen_per_gemeente(peildatum)
-    opvolgers, voorgangers = defaultdict(list), defaultdict(list)
-    for stap in Herindeling.objects.select_related("voorganger", "opvolger"):
-        opvolgers[stap.voorganger_id].append(stap)
-        voorgangers[stap.opvolger_id].append(stap)
-    per_provincie = defaultdict(list)
-    voormalig, later = [], []
-    for gemeente in Gemeente.objects.select_related("provincie"):
-        gemeente.aantal = aantallen.get(gemeente.pk, 0)
-        gemeente.opvolger_stappen = opvolgers[gemeente.pk]
-        gemeente.voorganger_stappen = voorgangers[gemeente.pk]
-        if gemeente.bestaat_op(datum):
-            per_provincie[gemeente.provincie].append(gemeente)
-        elif gemeente.geldig_tot and gemeente.geldig_tot < datum:
-            voormalig.append(gemeente)
-        else:
-            later.append(gemeente)
-    provincies = sorted(per_provincie.items(), key=lambda item: item[0].naam)
-    return {
-        "provincies": provincies,
-        "aantal_op_peildatum": sum(len(g) for _, g in provincies),
-        "voormalige_gemeenten": sorted(voormalig, key=lambda g: (g.geldig_tot, g.naam)),
-        "latere_gemeenten": sorted(later, key=lambda g: (g.geldig_van, g.naam)),
-    }
-
-
-def zoek_gemeente(slug):
-    """The municipality with this slug, or None."""
-    return Gemeente.objects.select_related("provincie").filter(slug=slug).first()
 
 
 class GemeenteMixin:
@@ -125,10 +50,10 @@ class GemeenteMixin:
 
     def get(self, request, *args, **kwargs):
         slug = kwargs["slug"]
-        self.object = zoek_gemeente(slug)
+        self.object = queries.zoek_gemeente(slug)
         if self.object is None:
             if CBS_CODE.match(slug):
-                gemeente = Gemeente.objects.filter(cbs_code__iexact=slug).first()
+                gemeente = queries.gemeente_op_cbs_code(slug)
                 if gemeente:
                     return redirect(self.url_voor(gemeente))
             raise Http404("Onbekende gemeente.")
@@ -141,56 +66,6 @@ class GemeenteMixin:
         return met_peildatum(gemeente.get_absolute_url(), self.peildatum)
 
 
-def gemeente_profiel(gemeente, peildatum):
-    """Everything the profile (and its CSV) shows of one municipality at a peildatum.
-
-    Four queries: its participations, all participants of those arrangements, the secondary
-    themes, and the reorganisations it took part in.
-    """
-    eigen = list(
-        Deelname.objects.van_gemeente(gemeente, peildatum)
-        .select_related("stand__bron", "stand__samenwerking__bron")
-        .prefetch_related("stand__samenwerking__overige_taakvelden")
-    )
-    alle = Deelname.objects.filter(stand__in=[d.stand_id for d in eigen]).select_related(
-        "gemeente", "organisatie"
-    )
-    per_stand = defaultdict(list)
-    for deelname in alle:
-        per_stand[deelname.stand_id].append(deelname)
-
-    groepen, regio_indelingen, partners = {}, [], Counter()
-    for deelname in eigen:
-        samenwerking = deelname.stand.samenwerking
-        anderen = samenwerking.deelnames_op_peildatum = per_stand[deelname.stand_id]
-        eigen_id = gemeente.pk
-        deelname.partners = [d.gemeente for d in anderen if d.gemeente_id not in (None, eigen_id)]
-        deelname.overige_deelnemers = [d.organisatie for d in anderen if d.organisatie_id]
-        if samenwerking.soort == Soort.REGIO_INDELING:
-            regio_indelingen.append(deelname)
-            continue
-        hoofd = samenwerking.taakveld.hoofdtaakveld
-        groepen.setdefault(hoofd, []).append(deelname)
-        partners.update(deelname.partners)
-
-    stappen = list(
-        Herindeling.objects.filter(Q(voorganger=gemeente) | Q(opvolger=gemeente)).select_related(
-            "voorganger", "opvolger"
-        )
-    )
-    aantal = sum(len(d) for d in groepen.values())
-    return {
-        "deelnames": eigen,
-        "groepen": sorted(groepen.items(), key=lambda item: item[0].code),
-        "regio_indelingen": regio_indelingen,
-        "aantal_samenwerkingen": aantal,
-        "partners": rangschik_partners(partners),
-        "opgegaan_in": [s for s in stappen if s.voorganger_id == gemeente.pk],
-        "voorgangers": [s for s in stappen if s.opvolger_id == gemeente.pk],
-        "bestaat_op_peildatum": gemeente.bestaat_op(peildatum.datum),
-    }
-
-
 class GemeenteView(PeildatumMixin, GemeenteMixin, DetailView):
     model = Gemeente
     template_name = "gemeenten/gemeente.html"
@@ -198,27 +73,14 @@ class GemeenteView(PeildatumMixin, GemeenteMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        profiel = gemeente_profiel(self.object, self.peildatum)
+        profiel = queries.gemeente_profiel(self.object, self.peildatum)
         context.update(profiel)
         context["minikaart"] = kaart.mini_kaart(
             self.peildatum, markeer=[p for p, _ in profiel["partners"]], focus=self.object
         )
         context["max_gedeeld"] = profiel["partners"][0][1] if profiel["partners"] else 0
-        context["per_peildatum"] = aantallen_per_peildatum(self.object, self.peildata)
+        context["per_peildatum"] = queries.aantallen_per_peildatum(self.object, self.peildata)
         return context
-
-
-def aantallen_per_peildatum(gemeente, peildata):
-    """[(peildatum, number of arrangements)] for one municipality, every snapshot, one query
-    (regional divisions not counted): how its collaboration changed."""
-    rijen = (
-        Deelname.objects.zonder_regio_indelingen()
-        .filter(gemeente=gemeente)
-        .values("stand__peildatum")
-        .annotate(n=Count("stand__samenwerking", distinct=True))
-    )
-    aantallen = {rij["stand__peildatum"]: rij["n"] for rij in rijen}
-    return [(p, aantallen.get(p.pk, 0)) for p in peildata if gemeente.bestaat_op(p.datum)]
 
 
 class PaginaMixin:
@@ -240,18 +102,6 @@ class PaginaMixin:
             )
             return paginator, None, [], False
         return paginator, page, page.object_list, page.has_other_pages()
-
-
-def verdeling(samenwerkingen):
-    """How a selection (annotated by `met_stand`) divides over kind and scale, in one query:
-    [(label, count)] per dimension, without the empty ones."""
-    tellingen = {f"soort_{v}": Count("pk", filter=Q(soort=v)) for v in Soort.values}
-    tellingen |= {f"schaal_{v}": Count("pk", filter=Q(stand_schaal=v)) for v in Schaal.values}
-    uitkomst = samenwerkingen.order_by().aggregate(**tellingen)
-    return {
-        naam: [(label, uitkomst[f"{naam}_{v}"]) for v, label in keuzes if uitkomst[f"{naam}_{v}"]]
-        for naam, keuzes in (("soort", Soort.choices), ("schaal", Schaal.choices))
-    }
 
 
 class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
@@ -282,16 +132,10 @@ class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
             )
         context["ongeldige_pagina"] = self.ongeldige_pagina
         if not self.filterset.errors and not self.ongeldige_pagina:
-            context["verdeling"] = verdeling(self.object_list)
-        # The map shows a theme and/or scale selection (its other filters do not apply there).
+            context["verdeling"] = queries.verdeling(self.object_list)
+        # The same selection on the map: every filter of the list applies there too.
         if self.filterset.is_valid():
-            data = self.filterset.form.cleaned_data
-            if data.get("taakveld") or data.get("schaal"):
-                context["kaart_selectie"] = {
-                    "taakveld": data.get("taakveld"),
-                    "schaal": data.get("schaal"),
-                    "regio": "1" if data.get("regio") else None,
-                }
+            context["kaart_link"] = self.filterset.url(reverse("gemeenten:kaart"))
         # The selection as a query string for the CSV and JSON twins: same filters, no page.
         selectie = self.request.GET.copy()
         selectie.pop("page", None)
@@ -305,49 +149,31 @@ class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
         return super().render_to_response(context, **kwargs)
 
 
-def voorgangers_en_opvolgers(samenwerking):
-    """The arrangement's predecessors and successors, in one query."""
-    koppelingen = Samenwerking.voorgangers.through.objects.filter(
-        Q(from_samenwerking=samenwerking) | Q(to_samenwerking=samenwerking)
-    ).select_related("from_samenwerking", "to_samenwerking")
-    voorgangers, opvolgers = [], []
-    for koppeling in koppelingen:
-        if koppeling.from_samenwerking_id == samenwerking.pk:
-            voorgangers.append(koppeling.to_samenwerking)
-        else:
-            opvolgers.append(koppeling.from_samenwerking)
-    return sorted(voorgangers, key=str), sorted(opvolgers, key=str)
-
-
 class SamenwerkingView(PeildatumMixin, DetailView):
     model = Samenwerking
     template_name = "gemeenten/samenwerking.html"
     context_object_name = "samenwerking"
 
     def get_queryset(self):
-        return Samenwerking.objects.select_related(
-            "rechtsvorm", "taakveld__hoofdtaakveld", "bron"
-        ).prefetch_related("overige_taakvelden")
+        return queries.samenwerking_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         samenwerking = self.object
-        standen = list(
-            Stand.objects.filter(samenwerking=samenwerking).select_related("peildatum", "bron")
-        )
+        standen = queries.standen_van(samenwerking)
         stand = next((s for s in standen if s.peildatum_id == self.peildatum.pk), None)
         deelnames = (
             list(stand.deelnames.select_related("gemeente__provincie", "organisatie", "bron"))
             if stand
             else []
         )
-        voorgangers, opvolgers = voorgangers_en_opvolgers(samenwerking)
+        voorgangers, opvolgers = queries.voorgangers_en_opvolgers(samenwerking)
         context.update(
             stand=stand,
             standen=standen,
             gemeente_deelnames=[d for d in deelnames if d.gemeente_id],
             overige_deelnames=[d for d in deelnames if d.organisatie_id],
-            versies=list(Versie.objects.filter(samenwerking=samenwerking).select_related("bron")),
+            versies=queries.versies_van(samenwerking),
             voorgangers=voorgangers,
             opvolgers=opvolgers,
             minikaart=kaart.mini_kaart(
@@ -371,19 +197,7 @@ class ZoekenView(PeildatumMixin, TemplateView):
             return self.ongeldig(f"De zoekterm is te lang (meer dan {MAX_ZOEKTERM} tekens).")
         self.gemeenten, self.samenwerkingen = [], []
         if self.q:
-            self.gemeenten = list(
-                Gemeente.objects.filter(Q(naam__icontains=self.q) | Q(cbs_code__iexact=self.q))
-                .select_related("provincie")
-                .prefetch_related(
-                    Prefetch("naar", queryset=Herindeling.objects.select_related("opvolger"))
-                )
-            )
-            in_stand = Stand.objects.filter(samenwerking=OuterRef("pk"), peildatum=self.peildatum)
-            self.samenwerkingen = list(
-                Samenwerking.objects.filter(
-                    Q(naam__icontains=self.q) | Q(afkorting__icontains=self.q)
-                ).annotate(op_peildatum=Exists(in_stand))
-            )
+            self.gemeenten, self.samenwerkingen = queries.zoek(self.q, self.peildatum)
             exact = [
                 g for g in self.gemeenten if self.q.lower() in (g.naam.lower(), g.cbs_code.lower())
             ] + [

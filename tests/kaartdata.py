@@ -6,6 +6,8 @@ year 1999, provinces PV9x, CBS codes GM9xxx, slugs starting with "test-".
 
 import datetime
 import itertools
+import json
+import re
 from dataclasses import dataclass, field
 
 from gemeenten import models
@@ -75,3 +77,14 @@ def taakveld(code):
         volgorde=int(major) * 100 + int(minor),
         bron=factories.bron(),
     )
+
+
+def json_script(response, element_id):
+    """The data of `{{ value|json_script:element_id }}` in a response."""
+    match = re.search(
+        rf'<script id="{re.escape(element_id)}" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    assert match, f"no json_script {element_id}"
+    return json.loads(match.group(1))

@@ -69,7 +69,6 @@ def test_detail_api_has_history(client, wereld):
 @pytest.mark.parametrize(
     ("url", "status"),
     [
-        ("/api/samenwerkingen.json?peildatum=1900", 400),
         ("/api/samenwerkingen.json?gemeente=GM0000", 400),
         ("/api/samenwerkingen.json?schaal=x&schaal=y", 400),
         ("/api/samenwerkingen.json?taakveld=%27%20OR%201%3D1", 400),

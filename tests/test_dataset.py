@@ -2,9 +2,11 @@
 database): the numbers the sources promise, provenance, encoding, geometry and the contracts
 the site and the map rely on. On PostGIS this also proves the fixtures load there."""
 
+import csv
 import datetime
 import gzip
 import json
+import statistics
 from collections import Counter
 from pathlib import Path
 
@@ -128,10 +130,18 @@ def test_every_arrangement_has_a_primary_theme_with_its_basis():
 
 
 def test_2026_snapshot_is_the_register_in_force():
-    standen = models.Stand.objects.filter(peildatum=peildatum("2026")).select_related(
-        "samenwerking"
+    standen = (
+        models.Stand.objects.filter(peildatum=peildatum("2026"))
+        .exclude(samenwerking__soort=models.Soort.REGIO_INDELING)
+        .select_related("samenwerking")
     )
     assert standen.count() == 52
+    # The rest of the 2026 snapshot is the CBS divisions, each with its own reference date.
+    regio = models.Stand.objects.filter(
+        peildatum=peildatum("2026"), samenwerking__soort=models.Soort.REGIO_INDELING
+    )
+    assert regio.count() == 32
+    assert set(regio.values_list("bron__code", flat=True)) == {"cbs-regio-indelingen-2025"}
     for stand in standen:
         samenwerking = stand.samenwerking
         assert samenwerking.register_id and samenwerking.eind is None
@@ -256,9 +266,18 @@ def test_import_log_accounts_for_every_source_row():
     """Each row read is imported or listed out of scope with a reason; none unresolved."""
     path = Path(settings.BASE_DIR) / "fixtures" / "report" / "importverslag.json"
     verslagen = json.loads(path.read_text(encoding="utf-8"))
-    assert len(verslagen) == 7
+    assert len(verslagen) == 8
+    log = {v["bron"].split(",")[0]: v for v in verslagen}
+    assert set(log) >= {
+        "CBS gemeenten en herindelingen",
+        "Taxonomie (BBV-taakvelden",
+        "GR-register (organisaties.overheid.nl)",
+        "OpenGR (Open State Foundation)",
+        "Regioatlas (BZK)",
+        "CBS regio-indelingen 2025",
+        "DSTA-lijst gemeenschappelijke regelingen (2016)",
+    }
     log = {v["bron"].split(" ")[0]: v for v in verslagen}
-    assert set(log) >= {"CBS", "Taxonomie", "GR-register", "OpenGR", "Regioatlas", "DSTA-lijst"}
     for verslag in verslagen:
         assert verslag["onopgelost"] == []
         assert verslag["gelezen"] == verslag["geimporteerd"] + verslag["buiten_bereik_aantal"]
@@ -275,3 +294,131 @@ def test_import_log_accounts_for_every_source_row():
     )
     assert log["OpenGR"]["geimporteerd"] + northern_out == 659
     assert log["GR-register"]["gelezen"] == 1186
+    # CBS divisions: 9 layers × the 342 municipalities of 2025, each placed in one region.
+    cbs = next(v for v in verslagen if v["bron"].startswith("CBS regio-indelingen"))
+    assert cbs["gelezen"] == 9 * 342
+
+
+# --- 2026 regional divisions and what counts as a collaboration ---------------------------
+
+SAMENWERKINGSREGIOS_2026 = ["arbeidsmarktregio-", "jeugdzorgregio-", "rmc-regio-", "res-regio-"]
+
+
+def noordelijke_gemeenten(p):
+    return list(models.Gemeente.objects.op(p.datum).exclude(cbs_code__startswith="GM9"))
+
+
+@pytest.mark.parametrize("prefix", SAMENWERKINGSREGIOS_2026)
+def test_every_northern_municipality_of_2026_has_its_collaboration_regions(prefix):
+    p = peildatum("2026")
+    regios = Counter(
+        models.Deelname.objects.filter(
+            stand__peildatum=p,
+            stand__samenwerking__slug__startswith=prefix,
+            stand__bron__code="cbs-regio-indelingen-2025",
+            gemeente__isnull=False,
+        ).values_list("gemeente__cbs_code", flat=True)
+    )
+    gemeenten = noordelijke_gemeenten(p)
+    assert len(gemeenten) == 40
+    assert {g.cbs_code: regios[g.cbs_code] for g in gemeenten} == {g.cbs_code: 1 for g in gemeenten}
+    samenwerkingen = models.Samenwerking.objects.in_stand(p).filter(slug__startswith=prefix)
+    assert samenwerkingen.exists()
+    assert not samenwerkingen.exclude(aard=models.Aard.SAMENWERKING).exists()
+
+
+@pytest.mark.parametrize(
+    ("laag", "grs"),
+    [
+        ("GGD-regio", {"ggd-groningen", "ggd-drenthe", "veiligheidsregio-fryslan"}),
+        (
+            "Veiligheidsregio",
+            {"veiligheidsregio-groningen", "veiligheidsregio-fryslan", "veiligheidsregio-drenthe"},
+        ),
+    ],
+)
+def test_ggd_and_safety_regions_of_2026_are_the_register_grs(laag, grs):
+    """Each CBS GGD region and safety region with a northern municipality is a GR of the
+    register (no regio-indeling of its own), and every northern municipality is in exactly one
+    of them, as both the register and the CBS region say."""
+    p = peildatum("2026")
+    standen = models.Stand.objects.filter(peildatum=p, naam_in_bron__contains=f"{laag} ")
+    assert set(standen.values_list("samenwerking__slug", flat=True)) == grs
+    assert not standen.exclude(bron__code="gr-register-2026").exists()
+    assert not standen.filter(samenwerking__soort=models.Soort.REGIO_INDELING).exists()
+    deelnames = Counter(
+        models.Deelname.objects.filter(stand__in=standen, gemeente__isnull=False).values_list(
+            "gemeente__cbs_code", flat=True
+        )
+    )
+    gemeenten = noordelijke_gemeenten(p)
+    assert {g.cbs_code: deelnames[g.cbs_code] for g in gemeenten} == {
+        g.cbs_code: 1 for g in gemeenten
+    }
+    dubbel = models.Samenwerking.objects.in_stand(p).filter(
+        slug__startswith="ggd-regio-" if laag == "GGD-regio" else "veiligheidsregio-regio-"
+    )
+    assert not dubbel.exists()
+
+
+def test_cbs_divisions_carry_their_own_reference_date():
+    bron = models.Bron.objects.get(code="cbs-regio-indelingen-2025")
+    assert bron.peildatum == D(2025, 1, 1) and bron.licentie == "CC BY 4.0"
+    assert bron.peildatum != peildatum("2026").datum
+
+
+def test_every_division_has_a_curated_aard_with_its_basis():
+    """The kind of every regional division comes from indelingen.csv, with its basis."""
+    path = Path(settings.BASE_DIR) / "fixtures" / "curation" / "indelingen.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    aard = {}
+    for row in rows:
+        assert row["aard"] in models.Aard.values and row["aard_basis"], row["bestand"]
+        assert aard.setdefault(row["slug"], row["aard"]) == row["aard"], row["slug"]
+    regio = models.Samenwerking.objects.filter(soort=models.Soort.REGIO_INDELING)
+    assert regio.count() > 100
+    for s in regio:
+        prefix = max((p for p in aard if s.slug.startswith(f"{p}-")), key=len)
+        assert s.aard == aard[prefix] and s.aard_basis, s.slug
+    # Only regional divisions can be state or statistical divisions.
+    assert (
+        not models.Samenwerking.objects.indelingen()
+        .exclude(soort=models.Soort.REGIO_INDELING)
+        .exists()
+    )
+    assert models.Samenwerking.objects.get(slug="politie-eenheid-noord-nederland").aard == (
+        models.Aard.INDELING
+    )
+    assert models.Samenwerking.objects.get(slug="res-regio-groningen").aard == (
+        models.Aard.SAMENWERKING
+    )
+
+
+@pytest.mark.parametrize("code", ["2016", "2026"])
+def test_collaborations_per_municipality_and_the_report(code):
+    """Per municipality: collaborations = arrangements + collaboration divisions, never a
+    state division; and docs/dataset.md states the distribution the data has."""
+    p = peildatum(code)
+    gemeenten = noordelijke_gemeenten(p)
+    telling = models.Deelname.objects.samenwerkingen().aantallen_per_gemeente(p)
+    alle = models.Deelname.objects.aantallen_per_gemeente(p)
+    staat = models.Deelname.objects.indelingen().aantallen_per_gemeente(p)
+    for g in gemeenten:
+        assert telling.get(g.pk, 0) + staat.get(g.pk, 0) == alle.get(g.pk, 0), g
+        assert staat.get(g.pk, 0) > 0, g  # COROP, police unit … are in every snapshot
+    if code == "2026":
+        regeling = models.Deelname.objects.exclude(
+            stand__samenwerking__soort=models.Soort.REGIO_INDELING
+        ).aantallen_per_gemeente(p)
+        for g in gemeenten:
+            # arbeidsmarktregio, jeugdregio, RMC and RES; GGD and safety region are GRs.
+            assert telling[g.pk] == regeling[g.pk] + 4, g
+            assert staat[g.pk] == 3, g  # COROP, police unit, care office
+    waarden = sorted(telling.get(g.pk, 0) for g in gemeenten)
+    zin = (
+        f"not counted): min {waarden[0]}, median {statistics.median(waarden)}, "
+        f"max {waarden[-1]}, mean {statistics.mean(waarden):.1f} — the founding study"
+    )
+    rapport = (Path(settings.BASE_DIR) / "docs" / "dataset.md").read_text(encoding="utf-8")
+    deel = rapport.split(f"## Snapshot {p.naam} ({code})\n", 1)[1].split("## ", 1)[0]
+    assert zin in deel

@@ -159,7 +159,6 @@ def test_formula_in_data_is_neutralised_in_the_file(client, wereld):
     [
         "sep=tab",
         "sep=comma&sep=puntkomma",
-        "peildatum=2099",
         "gemeente=GM0000",
         "taakveld=<b>",
     ],

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gemeenten import models
 from gemeenten.dataset import DATASET_MODELS
+from gemeenten.importers import topojson
 from gemeenten.importers.grenzen import GeometrieFout, als_multipolygon, vereenvoudig
 from gemeenten.importers.opengr import herstel_mojibake
 
@@ -107,8 +109,38 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     # Regioatlas: a region of its own, with its member from outside the north.
     drenthe = models.Samenwerking.objects.get(slug="ggd-regio-ggd-drenthe")
     assert drenthe.soort == models.Soort.REGIO_INDELING
-    namen = {str(d.deelnemer) for d in drenthe.standen.get().deelnames.all()}
+    namen = {str(d.deelnemer) for d in drenthe.standen.get(peildatum__code="2016").deelnames.all()}
     assert namen == {"Assen", "Gemeente Meppel"}
+    assert drenthe.aard == models.Aard.SAMENWERKING and drenthe.aard_basis
+
+    # CBS 2025 by overlay: the same region of 2016 gets its 2026 snapshot (one record), with
+    # the divisions' own reference date; Meppel, outside the north, as the same organisation.
+    stand = drenthe.standen.get(peildatum__code="2026")
+    assert stand.bron.code == "cbs-regio-indelingen-2025"
+    assert stand.bron.peildatum == datetime.date(2025, 1, 1)
+    assert {str(d.deelnemer) for d in stand.deelnames.all()} == {"Assen", "Gemeente Meppel"}
+    assert stand.naam_in_bron == "GGD-regio GGD Drenthe (CBS GG0706)"
+    fryslan = models.Samenwerking.objects.get(slug="ggd-regio-ggd-fryslan")
+    assert {
+        str(d.deelnemer) for d in fryslan.standen.get(peildatum__code="2026").deelnames.all()
+    } == {"Súdwest-Fryslân"}
+    # A region that is a known arrangement adds to its register snapshot, no duplicate.
+    assert not models.Samenwerking.objects.filter(slug="ggd-regio-ggd-groningen").exists()
+    afval2026 = afval.standen.get(peildatum__code="2026")
+    assert "GGD-regio GGD Groningen (CBS GG0111)" in afval2026.naam_in_bron
+    assert afval2026.deelnames.get(gemeente__cbs_code="GM0014").bron.code == "gr-register-2026"
+    # A statistical division: its own record, not counted as a collaboration.
+    corop = models.Samenwerking.objects.get(slug="coropregio-noord-test")
+    assert corop.aard == models.Aard.INDELING
+    assert corop.standen.get(peildatum__code="2026").aantal_deelnemers == 4
+    p2026 = models.Peildatum.objects.get(code="2026")
+    assert models.Deelname.objects.samenwerkingen().aantallen_per_gemeente(p2026) == {
+        models.Gemeente.objects.get(cbs_code=c).pk: n
+        for c, n in [("GM0014", 1), ("GM0106", 2), ("GM1900", 1)]
+    }
+    assert set(
+        models.Samenwerking.objects.in_stand(p2026).indelingen().values_list("slug", flat=True)
+    ) == {"coropregio-noord-test"}
 
     # Out of scope, with reasons: other provinces, a GR without a northern municipality,
     # the repeated rows.
@@ -141,6 +173,41 @@ def test_building_twice_gives_byte_identical_fixtures(bron, tmp_path):
     assert len(een) == 8
     for name in een:
         assert (tmp_path / "een" / name).read_bytes() == (tmp_path / "twee" / name).read_bytes()
+
+
+def dump():
+    """Every row of every dataset model, by natural key (the ids differ between builds on
+    PostgreSQL), as sorted JSON lines: two equal dumps are two identical databases."""
+    rows = {}
+    for model in DATASET_MODELS:
+        data = serializers.serialize(
+            "python",
+            model.objects.all(),
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+        )
+        for row in data:
+            for field in model._meta.many_to_many:  # their order is not data
+                row["fields"][field.name] = sorted(row["fields"][field.name], key=str)
+        rows[model._meta.label] = sorted(json.dumps(r, sort_keys=True, default=str) for r in data)
+    return rows
+
+
+@pytest.mark.django_db
+def test_building_twice_leaves_an_identical_database(bron, tmp_path):
+    """build_dataset is the supported way to (re)import: run over the real dataset, then
+    again over the result with one participation edited, it leaves exactly the same rows."""
+    build(bron, tmp_path / "een")
+    een = dump()
+    assert all(een.values()), [label for label, rows in een.items() if not rows]
+    deelname = models.Deelname.objects.filter(gemeente__isnull=False).first()
+    deelname.naam_in_bron = "Handmatig gewijzigd"
+    deelname.save()
+    assert dump() != een  # the dump sees a change of one field in one row
+    build(bron, tmp_path / "twee")
+    twee = dump()
+    for label in een:
+        assert twee[label] == een[label], label
 
 
 @pytest.mark.django_db
@@ -258,6 +325,50 @@ def no_theme(bron):
     _replace(bron / "curation/themas.csv", "streekraad-test,0.4,,handmatig: test\n", "")
 
 
+REGIOS = "cbs/regio-indelingen-2025"
+
+
+def truncated_topojson(bron):
+    path = bron / REGIOS / "ggdregio_2025.topojson"
+    path.write_bytes(path.read_bytes()[:-120])
+
+
+def not_a_topology(bron):
+    (bron / REGIOS / "coropgebied_2025.topojson").write_text('{"type": "FeatureCollection"}')
+
+
+def dangling_arc_index(bron):
+    _replace(bron / REGIOS / "ggdregio_2025.topojson", '"arcs": [[0, 1]]', '"arcs": [[0, 9]]')
+
+
+def region_without_geometry(bron):
+    _replace(
+        bron / REGIOS / "ggdregio_2025.topojson",
+        '{"type": "Polygon", "arcs": [[-3]], ',
+        '{"type": null, ',
+    )
+
+
+def municipality_no_region_covers(bron):
+    # GGD Fryslân's polygon moved east, off Súdwest-Fryslân.
+    _replace(bron / REGIOS / "ggdregio_2025.topojson", "[[550, 950]", "[[900, 950]")
+
+
+def municipality_half_covered(bron):
+    # GGD Fryslân's polygon moved half off Súdwest-Fryslân: half is not "almost all".
+    _replace(bron / REGIOS / "ggdregio_2025.topojson", "[[550, 950]", "[[650, 950]")
+
+
+def unknown_division(bron):
+    path = bron / "curation/indelingen.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(ln for ln in lines if "coropgebied" not in ln), encoding="utf-8")
+
+
+def unknown_aard_in_curation(bron):
+    _replace(bron / "curation/indelingen.csv", "coropregio,0.4,indeling", "coropregio,0.4,rijk")
+
+
 BAD_INPUT = [
     (truncated, "cbs/gemeenten_noord.csv", "line 7", "fields where the header has 6"),
     (wrong_delimiter, "cbs/gemeenten_noord.csv", "line 1", "is the delimiter ','"),
@@ -284,6 +395,24 @@ BAD_INPUT = [
         "Onbekend Bureau",
     ),
     (no_theme, "themas.csv", "streekraad-test", "no taakveld for streekraad-test"),
+    (truncated_topojson, "ggdregio_2025.topojson", "line 1", "not valid JSON"),
+    (not_a_topology, "coropgebied_2025.topojson", "-", "not a TopoJSON Topology"),
+    (dangling_arc_index, "ggdregio_2025.topojson", "record 1 (GG0111)", "arc index 9"),
+    (region_without_geometry, "ggdregio_2025.topojson", "record 2 (GG0706)", "no geometry"),
+    (
+        municipality_no_region_covers,
+        "ggdregio_2025.topojson",
+        "GM1900 Súdwest-Fryslân",
+        "no region covers the municipality",
+    ),
+    (
+        municipality_half_covered,
+        "ggdregio_2025.topojson",
+        "GM1900 Súdwest-Fryslân",
+        "GG7206 GGD Fryslân, covers 50%",
+    ),
+    (unknown_division, "coropgebied_2025.topojson", "-", "unknown division"),
+    (unknown_aard_in_curation, "indelingen.csv", "line 4", "aard 'rijk' is not one of"),
 ]
 
 
@@ -352,3 +481,99 @@ def test_map_copy_is_simplified_in_metres_and_never_collapses():
     ring = [*coords, (6.099, 53.05), (6.0, 53.05), coords[0]]
     wiggly = MultiPolygon(Polygon(ring), srid=4326)
     assert vereenvoudig(wiggly, 25).num_coords < wiggly.num_coords / 5
+
+
+# --- the TopoJSON decoder -----------------------------------------------------------------
+
+
+def _topologie(arcs, geometries, transform=None):
+    data = {
+        "type": "Topology",
+        "arcs": arcs,
+        "objects": {"laag": {"type": "GeometryCollection", "geometries": geometries}},
+    }
+    if transform:
+        data["transform"] = transform
+    return json.dumps(data)
+
+
+def test_topojson_decodes_quantised_delta_arcs_and_reversed_arcs():
+    transform = {"scale": [0.5, 0.25], "translate": [10, 50]}
+    # Arc 0: (0,0) → (4,0) → (4,4) in quantised steps; arc 1 closes the ring back to (0,0).
+    arcs = [[[0, 0], [4, 0], [0, 4]], [[4, 4], [-4, 0], [0, -4]]]
+    geometries = [
+        {"type": "Polygon", "arcs": [[0, 1]], "properties": {"statcode": "A"}},
+        # The same ring walked backwards: ~1 then ~0.
+        {"type": "MultiPolygon", "arcs": [[[~1, ~0]]], "properties": {"statcode": "B"}},
+    ]
+    (waar_a, props_a, geom_a, fout_a), (_, _, geom_b, fout_b) = topojson.features(
+        _topologie(arcs, geometries, transform)
+    )
+    assert (waar_a, props_a, fout_a, fout_b) == ("record 1 (A)", {"statcode": "A"}, None, None)
+    ring = [[10, 50], [12, 50], [12, 51], [10, 51], [10, 50]]
+    assert geom_a == {"type": "Polygon", "coordinates": [ring]}
+    assert geom_b == {"type": "MultiPolygon", "coordinates": [[ring[::-1]]]}
+    assert GEOSGeometry(json.dumps(geom_a)).area == pytest.approx(2.0)
+
+
+def test_topojson_without_transform_uses_positions_as_they_are():
+    arcs = [[[0, 0], [1, 0], [1, 1], [0, 0]]]
+    ((_, _, geom, fout),) = topojson.features(
+        _topologie(arcs, [{"type": "Polygon", "arcs": [[0]], "properties": {}}])
+    )
+    assert fout is None
+    assert geom["coordinates"] == [[[0, 0], [1, 0], [1, 1], [0, 0]]]
+
+
+@pytest.mark.parametrize(
+    ("geometrie", "reden"),
+    [
+        ({"type": "Polygon", "arcs": [[1]]}, "arc index 1 refers to arc 1; the file has 1 arcs"),
+        ({"type": "Polygon", "arcs": [[~1]]}, "arc index -2 refers to arc 1"),
+        ({"type": "Polygon", "arcs": [[]]}, "empty ring"),
+        ({"type": "Polygon", "arcs": [[0.5]]}, "is not an integer"),
+        ({"type": None}, "no geometry"),
+        ({"type": "MultiPolygon", "arcs": []}, "no geometry"),
+        ({"type": "LineString", "arcs": [0]}, "LineString is not an area"),
+    ],
+)
+def test_topojson_record_defects_are_named(geometrie, reden):
+    arcs = [[[0, 0], [1, 0], [0, 1], [-1, -1]]]
+    ((waar, _, geom, fout),) = topojson.features(
+        _topologie(
+            arcs,
+            [{**geometrie, "properties": {"statcode": "X1"}}],
+            {
+                "scale": [1, 1],
+                "translate": [0, 0],
+            },
+        )
+    )
+    assert waar == "record 1 (X1)" and geom is None and reden in fout
+
+
+def test_topojson_open_ring_is_a_defect():
+    arcs = [[[0, 0], [1, 0], [1, 1], [0, 1]]]
+    ((_, _, _, fout),) = topojson.features(
+        _topologie(arcs, [{"type": "Polygon", "arcs": [[0]], "properties": {}}])
+    )
+    assert "not closed" in fout
+
+
+@pytest.mark.parametrize(
+    ("tekst", "waar", "reden"),
+    [
+        ('{"type": "Topology", "arcs": [', "line 1", "not valid JSON"),
+        ('{"type": "FeatureCollection"}', "-", "not a TopoJSON Topology"),
+        ('{"type": "Topology", "arcs": []}', "-", "needs 'arcs'"),
+        (
+            '{"type": "Topology", "arcs": [[[0, 0]]], "objects": {"a": {}}}',
+            "a",
+            "GeometryCollection",
+        ),
+    ],
+)
+def test_topojson_file_defects_raise(tekst, waar, reden):
+    with pytest.raises(topojson.TopoJsonFout) as excinfo:
+        topojson.features(tekst)
+    assert excinfo.value.waar == waar and reden in excinfo.value.reden

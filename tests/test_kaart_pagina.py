@@ -1,12 +1,11 @@
 """The /kaart/ page: its data for the JavaScript, the equivalent table, bad parameters."""
 
 import json
-import re
 
 import pytest
 from django.urls import reverse
 
-from gemeenten import kaart, models
+from gemeenten import models
 from gemeenten.dataset import leeg_dataset
 from tests import kaartdata
 
@@ -40,13 +39,12 @@ def get(client, wereld, **params):
 
 
 def config(response):
-    match = re.search(
-        r'<script id="kaart-config" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert match, "no json_script kaart-config"
-    return json.loads(match.group(1))
+    return kaartdata.json_script(response, "kaart-config")
+
+
+def getekend(response):
+    """What the JavaScript paints (json_script "kaart-beeld", in the table fragment)."""
+    return kaartdata.json_script(response, "kaart-beeld")
 
 
 def namen(response):
@@ -66,28 +64,38 @@ def test_url_is_the_public_contract():
     assert reverse("gemeenten:kaart") == URL
 
 
-def test_page_passes_every_arrangement_of_the_snapshot_to_the_map(client, wereld):
+def test_page_passes_the_view_and_every_arrangement_of_the_snapshot(client, wereld):
     response = get(client, wereld)
     assert response.status_code == 200
     data = config(response)
     assert data["geojson"] == f"/api/gemeenten.geojson?peildatum={wereld.peildatum.code}"
     assert data["peildatum"] == wereld.peildatum.code
-    assert data["palet"] == list(kaart.PALET)
-    slugs = [s["slug"] for s in data["samenwerkingen"]]
-    assert sorted(slugs) == sorted(s.slug for s in wereld.sw.values())
-    cde = next(s for s in data["samenwerkingen"] if s["naam"] == "Test CDE")
+    assert "palet" not in data  # colours live in kaart.css only
+    # Every arrangement of the snapshot can be highlighted (and found by the map's search).
+    keuzes = [waarde for waarde, _ in response.context["form"].fields["samenwerking"].choices]
+    assert sorted(keuzes[1:]) == sorted(s.slug for s in wereld.sw.values())
+    # The selection (no regional divisions by default), as the shared serialiser writes it.
+    cde = next(s for s in response.context["beeld"]["selectie"] if s["naam"] == "Test CDE")
     a, b, c, d, e, f = wereld.gemeenten
-    assert sorted(cde.pop("gemeenten")) == sorted([c.cbs_code, d.cbs_code, e.cbs_code])
+    assert cde.pop("gemeenten") == sorted([c.cbs_code, d.cbs_code, e.cbs_code])
     assert cde == {
         "slug": wereld.sw["cde"].slug,
         "naam": "Test CDE",
         "afkorting": "",
         "soort": "gemeenschappelijke_regeling",
         "schaal": "subregionaal",
+        "schaal_label": models.Schaal("subregionaal").label,
         "taakveld": "91.2",
         "hoofdtaakveld": "91",
+        "gemeentenamen": sorted([c.naam, d.naam, e.naam]),
         "url": f"/samenwerkingen/{wereld.sw['cde'].slug}/?peildatum={wereld.peildatum.code}",
+        "gekozen": True,
+        "kleur": 3,  # the fourth in name order: A-B, ABC, Alle, CDE
     }
+    # The painter gets one entry per municipality of the snapshot, nothing per arrangement.
+    vlakken = set(getekend(response)["vlakken"])
+    assert {g.cbs_code for g in wereld.gemeenten} <= vlakken
+    assert vlakken == {g.cbs_code for g in models.Gemeente.objects.op(wereld.peildatum.datum)}
 
 
 def test_arrangements_of_another_snapshot_are_not_on_the_map(client, wereld):
@@ -95,11 +103,12 @@ def test_arrangements_of_another_snapshot_are_not_on_the_map(client, wereld):
     oud = kaartdata.samenwerking(
         models.Taakveld.objects.get(code="91.1"), wereld.gemeenten[:2], ander, naam="Test Oud"
     )
-    slugs = {s["slug"] for s in config(get(client, wereld))["samenwerkingen"]}
-    assert oud.slug not in slugs
-    assert oud.slug in {
-        s["slug"] for s in config(get(client, wereld, peildatum="t2016"))["samenwerkingen"]
-    }
+
+    def slugs(response):
+        return {waarde for waarde, _ in response.context["form"].fields["samenwerking"].choices}
+
+    assert oud.slug not in slugs(get(client, wereld))
+    assert oud.slug in slugs(get(client, wereld, peildatum="t2016"))
 
 
 def test_default_view_is_intensity_without_regional_divisions(client, wereld):
@@ -180,7 +189,7 @@ def test_partners_view_counts_shared_arrangements_and_ranks_them(client, wereld)
     # B shares A-B, ABC and Alle; C shares ABC and Alle; the rest only Alle (ties by name).
     enen = sorted((g.naam, 1) for g in (d, e, f))
     assert partners(response) == [(b.naam, 3), (c.naam, 2), *enen]
-    assert config(response)["staat"]["gemeente"] == a.slug
+    assert getekend(response)["staat"]["gemeente"] == a.slug
     tabel = response.content.decode().split('id="kaart-tabel"')[1].split("</section>")[0]
     assert tabel.index(f">{b.naam}</a>") < tabel.index(f">{c.naam}</a>")
     assert f'href="/gemeenten/{b.slug}/?peildatum={wereld.peildatum.code}"' in tabel
@@ -222,7 +231,7 @@ def test_partners_view_without_a_valid_municipality_gives_400(client, wereld, pa
     assert "<b>x</b>" not in html
     # The valid rest: the automatic view, and the table fragment answers the same way.
     assert response.context["beeld"]["weergave"] == "intensiteit"
-    assert config(response)["staat"]["weergave"] == ""
+    assert getekend(response)["staat"]["weergave"] == ""
     assert get(client, wereld, deel="tabel", **params).status_code == 400
 
 
@@ -248,21 +257,17 @@ def test_query_budget(client, django_assert_max_num_queries):
         {},
         {"taakveld": "93"},
         {"schaal": "subregionaal", "deel": "tabel"},
+        {"provincie": w.provincie.slug, "soort": "gemeenschappelijke_regeling", "q": "Test"},
+        {"rechtsvorm": "onbekend", "gemeente": w.gemeenten[2].cbs_code, "regio": "1"},
         partners,
         {**partners, "deel": "tabel"},
     ):
-        with django_assert_max_num_queries(6):
+        # Seven: the six of the old map plus the legal forms of the shared filterset's form.
+        with django_assert_max_num_queries(7):
             response = client.get(URL, {"peildatum": w.peildatum.code, **params})
         assert response.status_code == 200
-    assert len(config(client.get(URL, {"peildatum": w.peildatum.code}))["samenwerkingen"]) == 40
-
-
-def test_no_inline_script_style_or_handlers(client, wereld):
-    html = get(client, wereld, taakveld="91").content.decode()
-    for tag in re.findall(r"<script[^>]*>", html):
-        assert 'type="application/json"' in tag or "src=" in tag, tag
-    assert "style=" not in html
-    assert not re.search(r"\son[a-z]+\s*=", html)
+    response = client.get(URL, {"peildatum": w.peildatum.code})
+    assert len(response.context["beeld"]["selectie"]) == 40
 
 
 def test_without_tile_url_the_map_gets_no_basemap(client, wereld, settings):
@@ -279,7 +284,6 @@ def test_without_tile_url_the_map_gets_no_basemap(client, wereld, settings):
         ({"samenwerking": "bestaat-niet"}, "bestaat niet op deze peildatum"),
         ({"weergave": "3d"}, "Onbekende weergave"),
         ({"taakveld": "x" * 10000}, "Onbekend thema"),
-        ({"taakveld": "7\x00"}, "Onbekend thema"),
     ],
 )
 def test_bad_parameters_give_400_with_a_message_and_still_a_map(client, wereld, params, melding):
@@ -302,12 +306,24 @@ def test_bad_parameters_give_400_with_a_message_and_still_a_map(client, wereld, 
         "peildatum=t2026&peildatum=t2016",
         "peildatum=nooit",
         "peildatum=20%0016",
+        "taakveld=7%00",
+        "q=a&q=b",
+        "provincie=x&provincie=y",
     ],
 )
 def test_repeated_or_unknown_keys_give_400(client, wereld, query):
     response = client.get(f"{URL}?{query}")
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
+
+
+def test_control_characters_are_refused_as_everywhere_else(client, wereld):
+    """The map goes through the peildatum mixin: its control-character check included."""
+    response = get(client, wereld, taakveld="7\x00")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "ongeldige tekens" in html and "taakveld" in html
+    assert "\x00" not in html
 
 
 def test_without_any_snapshot_the_page_says_so(client):
@@ -325,10 +341,9 @@ def test_regio_is_ticked_only_by_a_yes(client, wereld):
 
 
 def test_budget_and_polygons_on_the_real_dataset(client, django_assert_max_num_queries):
-    """Every real snapshot: the page in six queries, the GeoJSON in three, all polygons."""
+    """Every real snapshot: the page in seven queries, the GeoJSON in three, all polygons."""
     echte = models.Peildatum.objects.exclude(code__startswith="t")
-    if not echte.exists():
-        pytest.skip("the curated dataset (fixtures/) is not loaded")
+    assert echte.exists(), "the curated dataset (fixtures/) is not loaded"
     verwacht = {"2016": 59, "2026": 40}
     # SpatiaLite asks its version once per connection, on the first spatial function.
     client.get("/api/gemeenten.geojson")
@@ -336,7 +351,7 @@ def test_budget_and_polygons_on_the_real_dataset(client, django_assert_max_num_q
         gemeente = models.Gemeente.objects.op(peildatum.datum).first()
         partners = {"weergave": "partners", "gemeente": gemeente.slug}
         for params in ({}, {"taakveld": "6"}, {"regio": "1", "weergave": "lapjes"}, partners):
-            with django_assert_max_num_queries(6):
+            with django_assert_max_num_queries(7):
                 response = client.get(URL, {"peildatum": peildatum.code, **params})
             assert response.status_code == 200
         with django_assert_max_num_queries(3):

@@ -1,6 +1,7 @@
 """/kaart.svg and /kaart.png: the map view as a file, and the renderer behind them."""
 
 import io
+import json
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -193,6 +194,8 @@ def test_the_map_page_links_to_the_downloads_with_its_query_string(client):
         ("weergave=partners&gemeente=atlantis", "Die gemeente bestaat niet"),
         ("taakveld=6&taakveld=7", "komt meer dan eens voor"),
         ("taakveld=6%01", "ongeldige tekens"),
+        ("provincie=atlantis", "atlantis is geen beschikbare keuze"),
+        ("q=x%00", "ongeldige tekens"),
     ],
 )
 def test_bad_parameters_give_400_with_a_message(client, formaat, query, melding):
@@ -201,6 +204,10 @@ def test_bad_parameters_give_400_with_a_message(client, formaat, query, melding)
     assert response["Content-Type"].startswith("text/html")
     assert "Content-Disposition" not in response
     assert melding in response.content.decode()
+    # The same answer as the map page itself gives for that query string.
+    pagina = client.get("/kaart/", QUERY_STRING=query)
+    assert pagina.status_code == 400
+    assert melding in pagina.content.decode()
 
 
 def test_without_any_snapshot_there_is_no_map_to_download(client):
@@ -308,18 +315,99 @@ def test_renderer_legend_stays_beside_the_map():
     assert all(float(s.get("x")) > rechts for s in legenda.iter(f"{SVG}tspan"))
 
 
-def test_intensity_classes_follow_the_map_page():
-    kleuren = kaartbeeld.kleuren_van_vandaag()
-    blauw = kleuren["intensiteit"]
-    assert kaartbeeld.intensiteitsklassen(0, kleuren) == []
-    assert kaartbeeld.intensiteitsklassen(2, kleuren) == [(1, 1, blauw[0]), (2, 2, blauw[4])]
-    assert kaartbeeld.intensiteitsklassen(13, kleuren) == [
-        (1, 3, blauw[0]),
-        (4, 6, blauw[1]),
-        (7, 9, blauw[2]),
-        (10, 12, blauw[3]),
-        (13, 13, blauw[4]),
-    ]
+def css_kleuren():
+    """The `--kaart-*` custom properties of static/css/kaart.css, read here on their own."""
+    from django.conf import settings
+
+    css = (settings.BASE_DIR / "static" / "css" / "kaart.css").read_text(encoding="utf-8")
+    return dict(re.findall(r"--kaart-([a-z0-9-]+):\s*(#[0-9a-fA-F]{6})\s*;", css))
+
+
+def pagina_beeld(client, query):
+    """What /kaart/ itself paints for this query: its `kaart-beeld` JSON."""
+    response = client.get("/kaart/", QUERY_STRING=query + "&deel=tabel")
+    assert response.status_code == 200
+    html = response.content.decode()
+    gevonden = re.search(r'<script id="kaart-beeld" type="application/json">(.*?)</script>', html)
+    assert gevonden, "the table carries no kaart-beeld JSON"
+    return json.loads(gevonden.group(1))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "peildatum=2016",
+        "peildatum=2026&taakveld=6",
+        "peildatum=2026&weergave=partners&gemeente=groningen",
+    ],
+)
+def test_image_colours_are_the_css_custom_properties_of_what_the_page_paints(client, query):
+    css = css_kleuren()
+    assert len(css) >= 12 + 5, "kaart.css should define the palette and the intensity scale"
+    assert kaartbeeld.kleuren() == {slot: waarde for slot, waarde in css.items()}
+    pagina = pagina_beeld(client, query)
+    naar_code = dict(models.Gemeente.objects.values_list("naam", "cbs_code"))
+    wortel = boom(client.get("/kaart.svg", QUERY_STRING=query))
+    patronen = {
+        p.get("id"): [r.get("fill") for r in p.iter(f"{SVG}rect")]
+        for p in wortel.iter(f"{SVG}pattern")
+    }
+    getekend = paden(wortel)
+    assert getekend
+    for pad in getekend:
+        vlak = pagina["vlakken"][naar_code[pad.get("data-naam")]]
+        verwacht = [css[slot] for slot in vlak["v"]]
+        vulling = pad.get("fill")
+        if vulling.startswith("url(#"):
+            assert patronen[vulling[5:-1]] == verwacht, pad.get("data-naam")
+        else:
+            assert [vulling] == verwacht, pad.get("data-naam")
+        assert pad.get("stroke") == (css["rand"] if vlak.get("rand") else css["grens"])
+    legenda_vlakken = {
+        r.get("fill")
+        for g in wortel.iter(f"{SVG}g")
+        if g.get("class") == "legenda"
+        for r in g.iter(f"{SVG}rect")
+    }
+    for regel in pagina["legenda"]["regels"]:
+        if not regel["kleur"].startswith("kleur-"):
+            assert css[regel["kleur"]] in legenda_vlakken, regel
+    assert teksten(wortel, "legenda")[0] == pagina["legenda"]["titel"]
+
+
+def test_province_and_kind_filters_draw_what_the_list_lists(client):
+    pd = peildatum("2026")
+    in_drenthe = in_thema(pd, "6") & models.Samenwerking.objects.in_stand(
+        pd, deelnames__gemeente__provincie__slug="drenthe"
+    )
+    soort = in_drenthe.values_list("soort", flat=True).order_by("soort").first()
+    assert soort, "theme 6 should have arrangements in Drenthe"
+    verwacht = list(in_drenthe.filter(soort=soort))
+    assert verwacht
+    query = f"peildatum=2026&taakveld=6&soort={soort}&provincie=drenthe"  # canonical order
+    response = client.get("/kaart.svg", QUERY_STRING=query)
+    wortel = boom(response)
+    legenda = teksten(wortel, "legenda")
+    assert legenda[0] == kaartbeeld._meervoud(len(verwacht), "samenwerking", "samenwerkingen")
+    for samenwerking in verwacht:
+        label = samenwerking.naam + (
+            f" ({samenwerking.afkorting})" if samenwerking.afkorting else ""
+        )
+        assert label in legenda
+    # Not a wider selection: the theme's arrangements outside Drenthe or of another kind.
+    for samenwerking in in_thema(pd, "6").exclude(pk__in=[s.pk for s in verwacht]):
+        assert samenwerking.naam not in " ".join(legenda)
+    assert "provincie Drenthe" in wortel.find(f"{SVG}title").text
+    assert f"http://testserver/kaart/?{query}" in teksten(wortel, "voet")
+    soortnaam = soort.replace("_", "-")
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="samenwerkingsatlas-kaart-2026-taakveld-6-{soortnaam}-drenthe.svg"'
+    )
+    # The same list as /samenwerkingen/ shows for that query.
+    lijst = client.get("/samenwerkingen/", QUERY_STRING=query)
+    assert lijst.status_code == 200
+    for samenwerking in verwacht:
+        assert samenwerking.naam in lijst.content.decode()
 
 
 # ---- in a real browser: the link follows the state, and both files open ------------------

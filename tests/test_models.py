@@ -114,3 +114,28 @@ def test_natural_keys_round_trip_through_dumpdata_and_loaddata(tmp_path):
     assert models.Deelname.objects.filter(stand__samenwerking__naam="ARCG").count() == 3
     assert models.Herindeling.objects.get().voorganger.cbs_code == "GM0017"
     assert _dump() == before
+
+
+@pytest.mark.django_db
+def test_collaborations_count_divisions_of_municipalities_but_not_state_divisions():
+    """`.samenwerkingen()` is what "samenwerkingen per gemeente" counts: arrangements and
+    the regional divisions that are collaborations; `.indelingen()` the rest, never counted."""
+    provincie = factories.provincie()
+    a, b = factories.gemeente(provincie, naam="A"), factories.gemeente(provincie, naam="B")
+    peildatum = factories.peildatum()
+    taakveld = factories.taakveld("97.9", "Testtaak", hoofd=("97", "Testhoofd"))
+    gr = factories.samenwerking(taakveld)
+    jeugd = factories.samenwerking(taakveld, soort=models.Soort.REGIO_INDELING)
+    corop = factories.samenwerking(
+        taakveld, soort=models.Soort.REGIO_INDELING, aard=models.Aard.INDELING
+    )
+    for samenwerking, deelnemers in ((gr, [a, b]), (jeugd, [a]), (corop, [a, b])):
+        factories.stand(samenwerking, peildatum, deelnemers)
+
+    alle = models.Samenwerking.objects.filter(pk__in=[gr.pk, jeugd.pk, corop.pk])
+    assert set(alle.samenwerkingen()) == {gr, jeugd}
+    assert set(alle.indelingen()) == {corop}
+    assert gr.aard == models.Aard.SAMENWERKING  # the default: an arrangement is one
+    deelnames = models.Deelname.objects
+    assert deelnames.samenwerkingen().aantallen_per_gemeente(peildatum) == {a.pk: 2, b.pk: 1}
+    assert deelnames.indelingen().aantallen_per_gemeente(peildatum) == {a.pk: 1, b.pk: 1}

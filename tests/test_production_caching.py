@@ -225,18 +225,6 @@ def test_a_failed_build_keeps_the_stamp(tmp_path):
     assert dataset_version() == before
 
 
-def test_import_source_renews_the_stamp():
-    before = dataset_version()
-    call_command(
-        "import_source",
-        "taxonomie",
-        source=str(MINI),
-        curation=str(MINI / "curation"),
-        stdout=StringIO(),
-    )
-    assert dataset_version() != before
-
-
 @override_settings(HTTP_CACHE_SECONDS=300)
 def test_a_saved_edit_is_on_the_page_at_once_with_a_new_etag(client):
     gemeente = Gemeente.objects.get(cbs_code="GM0014")

@@ -124,10 +124,101 @@ def test_every_public_route_refuses_post(client):
             assert response.status_code == 405, (name, url, method.__name__, response.status_code)
 
 
+# Query strings with a peildatum no snapshot has: (query, what the message must say).
+BAD_PEILDATA = [
+    ("peildatum=abc", "Onbekende peildatum"),
+    ("peildatum=1999", "Onbekende peildatum"),
+    ("peildatum=2016-01-01", "Onbekende peildatum"),
+    ("peildatum=%27%3B%20DROP%20TABLE%20gemeenten_gemeente%3B%20--", "Onbekende peildatum"),
+    ("peildatum=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "Onbekende peildatum"),
+    ("peildatum=" + "9" * 5000, "Onbekende peildatum"),
+    ("peildatum=2016&peildatum=2026", "peildatum"),
+    ("peildatum=20%0016", ""),
+]
+
+
+ALERT = re.compile(r'role="alert"[^>]*>(.*?)</div>', re.S)
+
+
+def test_a_bad_peildatum_is_a_clear_400_on_every_route(client):
+    """Every public route (from the URLconf), every kind of bad snapshot: a 400 in the
+    route's own format (JSON for the API, the Dutch error page otherwise) that says why, and
+    never the value echoed back."""
+    checked = set()
+    for name, url in public_routes():
+        for query, melding in BAD_PEILDATA:
+            response = client.get(url, QUERY_STRING=query)
+            where = f"{name} {url}?{query[:60]}"
+            assert response.status_code == 400, (where, response.status_code)
+            body = response.content.decode()
+            if url.endswith((".json", ".geojson")):
+                assert response["Content-Type"] == "application/json", where
+                tekst = response.json()["fout"]
+            else:
+                assert response["Content-Type"].startswith("text/html"), where
+                alert = ALERT.search(body)
+                assert alert, f"no role=alert on {where}"
+                tekst = re.sub(r"<[^>]+>", " ", alert.group(1))
+            assert len(tekst.split()) >= 3 and melding in tekst, (where, tekst)
+            assert "<script>alert(1)</script>" not in body and "DROP TABLE" not in body, where
+            assert "9" * 100 not in body, where
+        checked.add(name)
+    assert checked >= {
+        *("home", "gemeenten", "gemeente", "samenwerkingen", "samenwerking", "zoeken", "over"),
+        *("gemeenten_csv", "gemeente_csv", "samenwerkingen_csv"),
+        *("api_samenwerkingen", "api_samenwerking", "kaart", "gemeenten_geojson"),
+    }
+
+
+def inline_code(html):
+    """What the CSP (script-src/style-src 'self') would block: inline scripts (JSON data
+    blocks and external scripts are fine), style attributes, event-handler attributes."""
+    problems = [
+        tag
+        for tag in re.findall(r"<script[^>]*>", html)
+        if 'type="application/json"' not in tag and "src=" not in tag
+    ]
+    problems += re.findall(r"<[^>]*\sstyle\s*=[^>]*>", html)
+    problems += re.findall(r"<[^>]*\son[a-z]+\s*=[^>]*>", html)
+    return problems
+
+
+def test_no_page_has_inline_script_style_or_handlers(client):
+    """Every HTML route from the URLconf for every snapshot (the mini-maps of the home page
+    and the profiles, the map page and its table fragment among them), plus the 400 and 404
+    pages: nothing the CSP would block."""
+    assert len(inline_code('<script>x()</script><p style="color:red" onclick="x()">')) == 3
+    gemeente = Gemeente.objects.exclude(slug__startswith="test-").first()
+    samenwerking = Samenwerking.objects.exclude(slug__startswith="test-").first()
+    extra = [
+        "/kaart/?taakveld=7",
+        "/kaart/?deel=tabel&taakveld=7",
+        f"/kaart/?samenwerking={samenwerking.slug}",
+        f"/kaart/?weergave=partners&gemeente={gemeente.slug}",
+        "/samenwerkingen/?regio=1&taakveld=7&sorteer=-deelnemers",
+        "/samenwerkingen/?peildatum=abc",
+        "/test-bestaat-niet/",
+    ]
+    codes = list(Peildatum.objects.values_list("code", flat=True))
+    checked = 0
+    for _, url in public_routes():
+        for code in codes:
+            response = client.get(url, {"peildatum": code})
+            if response["Content-Type"].startswith("text/html"):
+                assert not inline_code(response.content.decode()), f"{url}?peildatum={code}"
+                checked += 1
+    for url in extra:
+        response = client.get(url)
+        assert response["Content-Type"].startswith("text/html"), url
+        assert not inline_code(response.content.decode()), url
+    assert checked >= 8 * len(codes)
+
+
 def test_admin_is_behind_a_login(client):
-    response = client.get("/" + settings.ADMIN_PATH)
-    assert response.status_code == 302
-    assert "/login/" in response["Location"]
+    for pagina in ("", "gemeenten/gemeente/"):  # the index and a model's list
+        response = client.get(f"/{settings.ADMIN_PATH}{pagina}")
+        assert response.status_code == 302, pagina
+        assert "/login/" in response["Location"], pagina
     login = client.get(response["Location"])
     assert login.status_code == 200
     assert "unsafe-inline" not in login["Content-Security-Policy"]

@@ -24,6 +24,7 @@ def maak_peildata():
 def importers():
     """The importer classes in dependency order (imported late: they import models)."""
     from .cbs import CbsRegisterImporter
+    from .cbs_regios import CbsRegiosImporter
     from .dsta import DstaImporter
     from .gr_register import GrRegisterImporter
     from .grenzen import GrenzenImporter
@@ -38,5 +39,6 @@ def importers():
         GrRegisterImporter,
         OpenGrImporter,
         RegioatlasImporter,
+        CbsRegiosImporter,
         DstaImporter,
     ]

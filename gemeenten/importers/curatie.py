@@ -7,6 +7,9 @@
   Regioatlas divisions), with their kind and, only when the name states it, legal form.
 - aliassen.csv: source names of arrangements (OpenGR, Regioatlas) → the canonical arrangement.
 - beleidsterreinen.csv: TOOI policy area → BBV taakveld.
+- indelingen.csv: every regional division of a source (Regioatlas 2016, CBS 2025): the label,
+  slug prefix and taakveld of its regions, and whether it is a collaboration of municipalities
+  or a state/statistical division, with the basis of that choice.
 - themas.csv: primary (and secondary) taakveld per arrangement where the register's policy
   areas do not decide it, with the basis of the choice.
 """
@@ -18,6 +21,7 @@ from django.utils.text import slugify
 from ..models import Organisatie
 
 CURATIE_PEILDATUM = datetime.date(2026, 5, 16)
+INDELINGEN = "fixtures/curation/indelingen.csv"
 
 
 def curatie_bron(importer):
@@ -81,6 +85,37 @@ class Curatie:
     def beleidsterreinen(self):
         rows = self.tabel("beleidsterreinen.csv", ["tooi", "naam", "taakveld"], key=["tooi"])
         return {r["tooi"]: r for r in rows}
+
+    def indelingen(self, bron):
+        """{bestand: row} of the divisions of `bron`; a row with an unknown `aard` or taakveld
+        is an error naming its line."""
+        from ..models import Aard, Taakveld
+
+        rows = self.tabel(
+            "indelingen.csv",
+            ["bron", "bestand", "label", "slug", "taakveld", "aard", "toelichting", "aard_basis"],
+            key=["bestand"],
+        )
+        taakvelden = set(Taakveld.objects.values_list("code", flat=True))
+        out = {}
+        for row in rows:
+            if row["bron"] != bron:
+                continue
+            where = f"line {row['_regel']}"
+            if row["aard"] not in Aard.values:
+                self.importer.fout(
+                    INDELINGEN,
+                    where,
+                    f"aard {row['aard']!r} is not one of {', '.join(Aard.values)}",
+                )
+            elif not row["aard_basis"]:
+                self.importer.fout(INDELINGEN, where, "no basis (aard_basis) for the choice")
+            elif row["taakveld"] not in taakvelden:
+                self.importer.fout(INDELINGEN, where, f"unknown taakveld {row['taakveld']!r}")
+            else:
+                out[row["bestand"]] = row
+        self.importer.stop_bij_fouten()
+        return out
 
     def themas(self):
         rows = self.tabel(

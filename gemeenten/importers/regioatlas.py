@@ -13,10 +13,19 @@ from collections import defaultdict
 
 from django.utils.text import slugify
 
-from ..models import Deelname, Gemeente, Organisatie, Peildatum, Samenwerking, Soort, Taakveld
+from ..models import (
+    Aard,
+    Deelname,
+    Gemeente,
+    Organisatie,
+    Peildatum,
+    Samenwerking,
+    Soort,
+    Taakveld,
+)
 from ..schaal import bepaal_schaal
 from .base import BaseImporter
-from .curatie import Curatie
+from .curatie import INDELINGEN, Curatie
 from .standen import als_deelnemer, gemeenten_per_provincie, schrijf_stand
 
 MAP = "regioatlas"
@@ -39,14 +48,7 @@ class RegioatlasImporter(BaseImporter):
         )
         self.peildatum = Peildatum.objects.get(code="2016")
         curatie = Curatie(self)
-        indelingen = {
-            r["bestand"]: r
-            for r in curatie.tabel(
-                "regioatlas_indelingen.csv",
-                ["bestand", "label", "slug", "taakveld", "toelichting"],
-                key=["bestand"],
-            )
-        }
+        indelingen = curatie.indelingen("regioatlas")
         aliassen = curatie.aliassen("regioatlas")
         taakvelden = {t.code: t for t in Taakveld.objects.all()}
         self.gemeenten = {g.cbs_code: g for g in Gemeente.objects.select_related("provincie")}
@@ -62,18 +64,7 @@ class RegioatlasImporter(BaseImporter):
             rel = self.rel(path)
             indeling = indelingen.get(rel)
             if indeling is None:
-                self.fout(
-                    rel,
-                    "-",
-                    "unknown division: add it to fixtures/curation/regioatlas_indelingen.csv",
-                )
-                continue
-            if indeling["taakveld"] not in taakvelden:
-                self.fout(
-                    "fixtures/curation/regioatlas_indelingen.csv",
-                    f"line {indeling['_regel']}",
-                    f"unknown taakveld {indeling['taakveld']!r}",
-                )
+                self.fout(rel, "-", f"unknown division: add it to {INDELINGEN}")
                 continue
             self.bestand(path, rel, indeling, taakvelden[indeling["taakveld"]], aliassen)
         self.stop_bij_fouten()
@@ -159,6 +150,14 @@ class RegioatlasImporter(BaseImporter):
                     f"line {alias['_regel']}",
                     f"unknown arrangement {alias['samenwerking']!r}",
                 )
+            elif indeling["aard"] != Aard.SAMENWERKING:
+                self.fout(
+                    "fixtures/curation/aliassen.csv",
+                    f"line {alias['_regel']}",
+                    f"{naam_indeling} is a state/statistical division (indelingen.csv line "
+                    f"{indeling['_regel']}), not the arrangement {alias['samenwerking']!r}",
+                )
+                return None
             return samenwerking
         naam = f"{indeling['label']} {regio}".strip() if indeling["label"] else regio
         samenwerking, _ = Samenwerking.objects.update_or_create(
@@ -169,6 +168,8 @@ class RegioatlasImporter(BaseImporter):
                 rechtsvorm=None,
                 taakveld=taakveld,
                 taakveld_basis=f"Regioatlas-indeling: {naam_indeling}",
+                aard=indeling["aard"],
+                aard_basis=indeling["aard_basis"],
                 bron=self.bron_ra,
             ),
         )

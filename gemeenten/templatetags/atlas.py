@@ -3,8 +3,9 @@
 from django import template
 from django.urls import reverse
 
+from ..filters import meegenomen
 from ..models import Schaal, Soort
-from ..views import met_peildatum
+from ..peildatum import met_peildatum
 
 register = template.Library()
 
@@ -21,6 +22,16 @@ def pd_url(context, viewname, *args, **query):
 def kaart_url(context, **query):
     """The map page for the current peildatum (and `query`, e.g. a theme)."""
     return met_peildatum(reverse("gemeenten:kaart"), context.get("peildatum"), **query)
+
+
+@register.simple_tag(takes_context=True)
+def mee_url(context, viewname, *args, **query):
+    """Like `pd_url`, and carrying the selection of the current page's query string (the
+    list's filters): list → arrangement → map keeps it. `query` overrides (None drops)."""
+    request = context.get("request")
+    params = meegenomen(request.GET) if request else {}
+    params.update(query)
+    return met_peildatum(reverse(viewname, args=args), context.get("peildatum"), **params)
 
 
 @register.filter

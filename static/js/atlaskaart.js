@@ -3,7 +3,10 @@
  *
  * A mini-map is a `.minikaart[data-config]` element; data-config names a json_script element
  * with the configuration made by gemeenten.kaart.mini_kaart(): geojson (URL), markeer (CBS
- * codes), focus (a CBS code or null), modus ("markeer" or "intensiteit"), tegels (basemap).
+ * codes), focus (a CBS code or null), modus ("markeer" or "intensiteit"), tegels (basemap),
+ * and for "intensiteit" the fill of each municipality (vulling) and the legend, both computed
+ * by the server. Colours are named slots ("kleur-3", "intensiteit-2", "grijs", …) whose values
+ * are CSS custom properties in kaart.css (--kaart-<slot>): no colour is defined here.
  * No inline script, no style attributes: data comes from json_script, styling from kaart.css
  * and from Leaflet's own path options.
  */
@@ -14,16 +17,10 @@
     return; // included twice (two mini-maps on one page): the first copy draws them all
   }
 
-  const KLEUR = {
-    grens: "#ffffff",
-    grijs: "#d9d9d9",
-    grijsRand: "#8c8c8c",
-    markeer: "#4f8fc9",
-    focus: "#0b3d6e",
-    accent: "#d4380d",
-  };
-  // Sequential blues (ColorBrewer "Blues", 5 classes) for counts; 0 gets the grey.
-  const INTENSITEIT = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+  /* The colour of a slot, from kaart.css (--kaart-<slot>). */
+  function kleur(slot) {
+    return getComputedStyle(document.documentElement).getPropertyValue("--kaart-" + slot).trim();
+  }
 
   const geojsonCache = new Map();
 
@@ -59,41 +56,7 @@
     return kaart;
   }
 
-  /* Class breaks for counts: 0 apart, then up to five equal steps up to the maximum. */
-  function intensiteitsKlassen(maximum) {
-    if (maximum <= 0) {
-      return [];
-    }
-    const aantalKlassen = Math.min(INTENSITEIT.length, maximum);
-    const stap = Math.ceil(maximum / aantalKlassen);
-    const klassen = [];
-    for (let i = 0; i < aantalKlassen; i += 1) {
-      const van = i * stap + 1;
-      const tot = Math.min((i + 1) * stap, maximum);
-      if (van > maximum) {
-        break;
-      }
-      const kleur = INTENSITEIT[Math.round((i * (INTENSITEIT.length - 1)) / Math.max(1, aantalKlassen - 1))];
-      klassen.push({ van: van, tot: tot, kleur: kleur });
-    }
-    return klassen;
-  }
-
-  function intensiteitsKleur(klassen, aantal) {
-    for (const klasse of klassen) {
-      if (aantal >= klasse.van && aantal <= klasse.tot) {
-        return klasse.kleur;
-      }
-    }
-    return KLEUR.grijs;
-  }
-
-  function klasseLabel(klasse) {
-    return klasse.van === klasse.tot ? String(klasse.van) : klasse.van + "–" + klasse.tot;
-  }
-
-  /* A legend control: `regels` is a list of {kleur, tekst} (kleur may be a CSS class name
-     starting with "kleur-" instead of a colour). */
+  /* A legend control: `regels` is a list of {kleur (a slot), tekst}. */
   function legenda(titel, regels) {
     const control = L.control({ position: "bottomright" });
     control.onAdd = function () {
@@ -121,19 +84,12 @@
     doos.appendChild(lijst);
   }
 
-  function kleurvlak(kleur) {
+  function kleurvlak(slot) {
     const vlak = document.createElement("span");
     vlak.className = "kleurvlak";
     vlak.setAttribute("aria-hidden", "true");
-    vlak.style.backgroundColor = kleur;
+    vlak.style.backgroundColor = kleur(slot);
     return vlak;
-  }
-
-  function intensiteitsLegenda(klassen, titel) {
-    const regels = [{ kleur: KLEUR.grijs, tekst: "0" }].concat(
-      klassen.map((klasse) => ({ kleur: klasse.kleur, tekst: klasseLabel(klasse) }))
-    );
-    return legenda(titel, regels);
   }
 
   function link(tekst, href) {
@@ -168,24 +124,22 @@
     const kaart = maakKaart(element, config.tegels, { scrollWheelZoom: false });
     const markeer = new Set(config.markeer || []);
     const intensiteit = config.modus === "intensiteit";
-    const maximum = Math.max(0, ...data.features.map((f) => f.properties.aantal));
-    const klassen = intensiteitsKlassen(maximum);
 
     function stijl(feature) {
       const code = feature.properties.cbs_code;
-      let vulling = KLEUR.grijs;
+      let vulling = "grijs";
       if (intensiteit) {
-        vulling = intensiteitsKleur(klassen, feature.properties.aantal);
+        vulling = (config.vulling || {})[code] || "grijs";
       } else if (code === config.focus) {
-        vulling = KLEUR.focus;
+        vulling = "focus";
       } else if (markeer.has(code)) {
-        vulling = KLEUR.markeer;
+        vulling = "markeer";
       }
       return {
         className: "gemeentevlak",
-        color: KLEUR.grens,
+        color: kleur("grens"),
         weight: 1,
-        fillColor: vulling,
+        fillColor: kleur(vulling),
         fillOpacity: 0.85,
       };
     }
@@ -227,19 +181,19 @@
     }
 
     if (intensiteit) {
-      intensiteitsLegenda(klassen, "Aantal samenwerkingen").addTo(kaart);
+      legenda("Aantal samenwerkingen", config.legenda || []).addTo(kaart);
     } else {
       const regels = [];
       if (config.focus) {
-        regels.push({ kleur: KLEUR.focus, tekst: "Deze gemeente" });
+        regels.push({ kleur: "focus", tekst: "Deze gemeente" });
       }
       if (markeer.size) {
         regels.push({
-          kleur: KLEUR.markeer,
+          kleur: "markeer",
           tekst: config.focus ? "Samenwerkingspartners" : "Deelnemende gemeenten",
         });
       }
-      regels.push({ kleur: KLEUR.grijs, tekst: "Overige gemeenten" });
+      regels.push({ kleur: "grijs", tekst: "Overige gemeenten" });
       legenda("Legenda", regels).addTo(kaart);
     }
     element.dataset.geladen = "ja";
@@ -260,13 +214,10 @@
   }
 
   window.Atlaskaart = {
-    KLEUR: KLEUR,
+    kleur: kleur,
     laadGeoJSON: laadGeoJSON,
     leesConfig: leesConfig,
     maakKaart: maakKaart,
-    intensiteitsKlassen: intensiteitsKlassen,
-    intensiteitsKleur: intensiteitsKleur,
-    klasseLabel: klasseLabel,
     legenda: legenda,
     vulLegenda: vulLegenda,
     kleurvlak: kleurvlak,

@@ -1,11 +1,13 @@
 /*
  * Samenwerkingsatlas Noord: the /kaart/ page.
  *
- * Draws the municipalities of one snapshot (GeoJSON) and colours them from the arrangements
- * passed in json_script "kaart-config". The state (weergave, taakveld, schaal, samenwerking,
- * gemeente, regio) lives in the form and in the URL; on every change the map is recoloured here and the
- * table next to it is fetched from the server (?deel=tabel), so the table and the page without
- * JavaScript come from one place. The selection rules mirror gemeenten/kaart.py `selectie`.
+ * Paints what the server decided (gemeenten/kaart.py): the table fragment next to the map
+ * carries, as json_script "kaart-beeld", per municipality its fill (colour slots), outline,
+ * numbers and popup arrangements, and the legend. The colours are CSS custom properties
+ * (kaart.css). On a change of the form the fragment is fetched again (?deel=tabel) and the
+ * URL follows (pushState) the state the server returns; back and forward fetch it for the
+ * URL. No selection rule lives here: which arrangements, which colours and which counts is
+ * the server's answer.
  */
 (function () {
   "use strict";
@@ -23,108 +25,36 @@
   const zoeklijst = document.getElementById("kaart-zoeklijst");
   const zoekmelding = document.getElementById("kaart-zoekmelding");
 
-  const PARAMETERS = ["weergave", "taakveld", "schaal", "samenwerking", "gemeente", "regio"];
-  const REGIO_INDELING = "regio_indeling";
-  const PALET = config.palet;
-  const samenwerkingen = config.samenwerkingen;
-  const opSlug = new Map(samenwerkingen.map((s) => [s.slug, s]));
-  const staat = Object.assign({}, config.staat);
-
   let kaart = null;
   let laag = null;
   const lagen = new Map(); // CBS code -> Leaflet polygon
   let legendaDoos = null;
   let aantalLabels = null; // count labels on municipalities where arrangements overlap
-  let beeld = null; // the current view: {weergave, gekozen, perGemeente, kleuren, gemeente, gedeeld}
+  let beeld = null; // the current view, as the server sent it
   let gezocht = null; // CBS code of the municipality found by the search box
   let tabelVerzoek = null;
 
-  /* ---- the view --------------------------------------------------------------------- */
-
-  /* The CBS code of the municipality of the "partners" view (given as slug or code), or null. */
-  function partnerGemeente() {
-    for (const [code, pad] of lagen) {
-      if (staat.gemeente && (staat.gemeente === pad.feature.properties.slug || staat.gemeente.toUpperCase() === code)) {
-        return code;
-      }
-    }
-    return null;
+  function leesBeeld() {
+    const bron = document.getElementById("kaart-beeld");
+    return bron ? JSON.parse(bron.textContent) : null;
   }
 
-  function effectieveWeergave() {
-    if (staat.samenwerking && opSlug.has(staat.samenwerking)) {
-      return "samenwerking";
-    }
-    if (staat.weergave && (staat.weergave !== "partners" || partnerGemeente())) {
-      return staat.weergave;
-    }
-    return staat.taakveld || staat.schaal ? "lapjes" : "intensiteit";
-  }
-
-  function selectie() {
-    return samenwerkingen.filter((s) => {
-      if (s.soort === REGIO_INDELING && !staat.regio) {
-        return false;
-      }
-      if (staat.taakveld && staat.taakveld !== s.taakveld && staat.taakveld !== s.hoofdtaakveld) {
-        return false;
-      }
-      return !(staat.schaal && staat.schaal !== s.schaal);
-    });
-  }
-
-  function berekenBeeld() {
-    const gekozen = selectie();
-    const kleuren = new Map(gekozen.map((s, i) => [s.slug, i % PALET.length]));
-    const perGemeente = new Map();
-    for (const samenwerking of gekozen) {
-      for (const code of samenwerking.gemeenten) {
-        if (!perGemeente.has(code)) {
-          perGemeente.set(code, []);
-        }
-        perGemeente.get(code).push(samenwerking);
-      }
-    }
-    // "partners": per municipality the number of these arrangements it shares with the chosen one.
-    const gemeente = partnerGemeente();
-    const gedeeld = new Map();
-    for (const samenwerking of perGemeente.get(gemeente) || []) {
-      for (const code of samenwerking.gemeenten) {
-        if (code !== gemeente) {
-          gedeeld.set(code, (gedeeld.get(code) || 0) + 1);
-        }
-      }
-    }
-    return {
-      weergave: effectieveWeergave(),
-      gekozen: gekozen,
-      kleuren: kleuren,
-      perGemeente: perGemeente,
-      gemeente: gemeente,
-      gedeeld: gedeeld,
-    };
-  }
-
-  /* The number a municipality is coloured by in the intensity and partners views. */
-  function aantalVoor(code) {
-    if (beeld.weergave === "partners") {
-      return beeld.gedeeld.get(code) || 0;
-    }
-    return (beeld.perGemeente.get(code) || []).length;
+  function vlakVan(code) {
+    return beeld.vlakken[code] || { v: ["grijs"] };
   }
 
   function gemeenteNaam(code) {
     return lagen.get(code).feature.properties.naam;
   }
 
-  /* ---- colouring -------------------------------------------------------------------- */
+  /* ---- painting --------------------------------------------------------------------- */
 
-  /* A striped SVG fill in the colours of several arrangements; returns "url(#id)". */
-  function streeppatroon(kleurnummers) {
+  /* A striped SVG fill in the colours of several palette slots; returns "url(#id)". */
+  function streeppatroon(slots) {
     const svg = element.querySelector(".leaflet-overlay-pane svg");
-    const id = "streep-" + kleurnummers.join("-");
+    const id = "streep-" + slots.join("-");
     if (!svg) {
-      return PALET[kleurnummers[0]];
+      return A.kleur(slots[0]);
     }
     if (!svg.querySelector("#" + id)) {
       const ns = "http://www.w3.org/2000/svg";
@@ -137,16 +67,16 @@
       const patroon = document.createElementNS(ns, "pattern");
       patroon.setAttribute("id", id);
       patroon.setAttribute("patternUnits", "userSpaceOnUse");
-      patroon.setAttribute("width", String(breedte * kleurnummers.length));
-      patroon.setAttribute("height", String(breedte * kleurnummers.length));
+      patroon.setAttribute("width", String(breedte * slots.length));
+      patroon.setAttribute("height", String(breedte * slots.length));
       patroon.setAttribute("patternTransform", "rotate(45)");
-      kleurnummers.forEach((nummer, i) => {
+      slots.forEach((slot, i) => {
         const streep = document.createElementNS(ns, "rect");
         streep.setAttribute("x", String(i * breedte));
         streep.setAttribute("y", "0");
         streep.setAttribute("width", String(breedte));
-        streep.setAttribute("height", String(breedte * kleurnummers.length));
-        streep.setAttribute("fill", PALET[nummer]);
+        streep.setAttribute("height", String(breedte * slots.length));
+        streep.setAttribute("fill", A.kleur(slot));
         patroon.appendChild(streep);
       });
       defs.appendChild(patroon);
@@ -154,34 +84,22 @@
     return "url(#" + id + ")";
   }
 
-  function stijlVoor(code, klassen) {
-    const basis = { color: A.KLEUR.grens, weight: 1, opacity: 1, fillColor: A.KLEUR.grijs, fillOpacity: 0.85 };
-    const hier = beeld.perGemeente.get(code) || [];
-    if (beeld.weergave === "samenwerking") {
-      const deelnemer = opSlug.get(staat.samenwerking).gemeenten.indexOf(code) >= 0;
-      basis.fillColor = deelnemer ? A.KLEUR.accent : A.KLEUR.grijs;
-      basis.fillOpacity = deelnemer ? 0.85 : 0.6;
-    } else if (beeld.weergave === "lapjes") {
-      if (hier.length === 1) {
-        basis.fillColor = PALET[beeld.kleuren.get(hier[0].slug)];
-      } else if (hier.length > 1) {
-        const nummers = hier.slice(0, 4).map((s) => beeld.kleuren.get(s.slug));
-        basis.fillColor = streeppatroon(nummers);
-        basis.color = "#1a1a1a";
-        basis.weight = 2.5;
-      }
-    } else if (beeld.weergave === "partners" && code === beeld.gemeente) {
-      basis.fillColor = A.KLEUR.focus;
-      basis.color = "#1a1a1a";
-      basis.weight = 4;
-    } else {
-      basis.fillColor = A.intensiteitsKleur(klassen, aantalVoor(code));
+  function stijlVoor(code) {
+    const vlak = vlakVan(code);
+    const stijl = { color: A.kleur("grens"), weight: 1, opacity: 1, fillOpacity: vlak.dof ? 0.6 : 0.85 };
+    stijl.fillColor = vlak.v.length > 1 ? streeppatroon(vlak.v) : A.kleur(vlak.v[0]);
+    if (vlak.rand === "overlap") {
+      stijl.color = A.kleur("rand");
+      stijl.weight = 2.5;
+    } else if (vlak.rand === "focus") {
+      stijl.color = A.kleur("rand");
+      stijl.weight = 4;
     }
     if (code === gezocht) {
-      basis.color = A.KLEUR.focus;
-      basis.weight = 4;
+      stijl.color = A.kleur("focus");
+      stijl.weight = 4;
     }
-    return basis;
+    return stijl;
   }
 
   /* Where a label goes: the centroid of the largest part of a (multi)polygon, so a label
@@ -211,98 +129,44 @@
   }
 
   function teken() {
-    beeld = berekenBeeld();
-    const maximum = Math.max(0, ...Array.from(lagen.keys(), aantalVoor));
-    const klassen = A.intensiteitsKlassen(maximum);
     aantalLabels.clearLayers();
     lagen.forEach((pad, code) => {
-      pad.setStyle(stijlVoor(code, klassen));
-      const aantal = (beeld.perGemeente.get(code) || []).length;
-      const meer = aantal > 1 && beeld.weergave === "lapjes";
-      if (meer || code === gezocht || (beeld.weergave === "partners" && code === beeld.gemeente)) {
+      const vlak = vlakVan(code);
+      pad.setStyle(stijlVoor(code));
+      if (vlak.rand || code === gezocht) {
         pad.bringToFront();
       }
-      if (meer) {
+      if (vlak.label) {
         // Overlap in numbers as well as stripes: how many of these arrangements meet here.
         aantalLabels.addLayer(
           L.tooltip({ permanent: true, direction: "center", className: "kaart-aantal", interactive: false })
             .setLatLng(labelPunt(pad))
-            .setContent(String(aantal))
+            .setContent(String(vlak.label))
         );
       }
     });
-    tekenLegenda(klassen);
-    form.querySelector("#keuze-gemeente-veld").hidden = staat.weergave !== "partners";
+    A.vulLegenda(legendaDoos, beeld.legenda.titel, beeld.legenda.regels);
+    element.setAttribute("aria-label", "Kaart: " + beeld.titel);
     element.dataset.weergave = beeld.weergave;
     element.dataset.geladen = "ja";
   }
 
-  function tekenLegenda(klassen) {
-    if (beeld.weergave === "samenwerking") {
-      A.vulLegenda(legendaDoos, "Legenda", [
-        { kleur: A.KLEUR.accent, tekst: "Deelnemer aan " + opSlug.get(staat.samenwerking).naam },
-        { kleur: A.KLEUR.grijs, tekst: "Overige gemeenten" },
-      ]);
-    } else if (beeld.weergave === "lapjes") {
-      A.vulLegenda(legendaDoos, beeld.gekozen.length + " samenwerkingen", [
-        { kleur: PALET[0], tekst: "één samenwerking: haar kleur (zie de tabel)" },
-        { kleur: "#555555", tekst: "meer dan één: gestreept, dikke rand, met het aantal" },
-        { kleur: A.KLEUR.grijs, tekst: "geen" },
-      ]);
-    } else {
-      const partners = beeld.weergave === "partners";
-      const regels = [{ kleur: A.KLEUR.grijs, tekst: "0" }].concat(
-        klassen.map((klasse) => ({ kleur: klasse.kleur, tekst: A.klasseLabel(klasse) }))
-      );
-      if (partners) {
-        regels.unshift({ kleur: A.KLEUR.focus, tekst: gemeenteNaam(beeld.gemeente) });
-      }
-      A.vulLegenda(
-        legendaDoos,
-        partners ? "Gedeelde samenwerkingen met " + gemeenteNaam(beeld.gemeente) : "Aantal samenwerkingen",
-        regels
-      );
-    }
-  }
-
   /* ---- popups and tooltips ---------------------------------------------------------- */
 
-  function queryString(extra) {
-    const params = new URLSearchParams();
-    params.set("peildatum", config.peildatum);
-    for (const naam of PARAMETERS) {
-      const waarde = naam === "regio" ? (staat.regio ? "1" : "") : staat[naam];
-      if (waarde && (naam !== "gemeente" || staat.weergave === "partners")) {
-        params.set(naam, waarde);
-      }
-    }
-    for (const [naam, waarde] of Object.entries(extra || {})) {
-      if (waarde) {
-        params.set(naam, waarde);
-      }
-    }
-    return params.toString();
+  function lijstUrl(eigenschappen) {
+    const url = new URL(beeld.lijst, window.location.href);
+    url.searchParams.set("gemeente", eigenschappen.slug);
+    return url.pathname + url.search;
   }
 
-  function lijstUrl(eigenschappen) {
-    const params = new URLSearchParams();
-    params.set("peildatum", config.peildatum);
-    params.set("gemeente", eigenschappen.slug);
-    if (staat.taakveld) {
-      params.set("taakveld", staat.taakveld);
-    }
-    if (staat.schaal) {
-      params.set("schaal", staat.schaal);
-    }
-    if (staat.regio) {
-      params.set("regio", "1");
-    }
-    return config.urls.lijst + "?" + params.toString();
+  /* A profile carries the selection, so that its links back to the list and map keep it. */
+  function profielUrl(eigenschappen) {
+    return new URL(eigenschappen.url, window.location.href).pathname + "?" + beeld.mee;
   }
 
   function popup(pad) {
     const eigenschappen = pad.feature.properties;
-    const hier = beeld.perGemeente.get(eigenschappen.cbs_code) || [];
+    const vlak = vlakVan(eigenschappen.cbs_code);
     const doos = document.createElement("div");
     doos.className = "kaart-popup";
     const kop = document.createElement("p");
@@ -315,40 +179,36 @@
       eigenschappen.aantal + (eigenschappen.aantal === 1 ? " samenwerking" : " samenwerkingen") + " op deze peildatum";
     doos.appendChild(totaal);
 
-    const gefilterd = staat.taakveld || staat.schaal || staat.regio;
-    if (beeld.weergave === "partners" && eigenschappen.cbs_code !== beeld.gemeente) {
-      const gedeeld = aantalVoor(eigenschappen.cbs_code);
+    if (beeld.partner && vlak.gedeeld !== undefined) {
       const regel = document.createElement("p");
       regel.className = "kaart-popup-gedeeld";
       regel.textContent =
-        gedeeld +
-        (gedeeld === 1 ? " gedeelde samenwerking met " : " gedeelde samenwerkingen met ") +
-        gemeenteNaam(beeld.gemeente);
+        vlak.gedeeld +
+        (vlak.gedeeld === 1 ? " gedeelde samenwerking met " : " gedeelde samenwerkingen met ") +
+        beeld.partner;
       doos.appendChild(regel);
     }
-    if (beeld.weergave === "samenwerking") {
-      const samenwerking = opSlug.get(staat.samenwerking);
-      const doetMee = samenwerking.gemeenten.indexOf(eigenschappen.cbs_code) >= 0;
+    if (beeld.uitgelicht) {
+      const doetMee = beeld.uitgelicht.gemeenten.indexOf(eigenschappen.cbs_code) >= 0;
       const regel = document.createElement("p");
       regel.appendChild(document.createTextNode(doetMee ? "Doet mee aan " : "Doet niet mee aan "));
-      regel.appendChild(A.link(samenwerking.naam, samenwerking.url));
+      regel.appendChild(A.link(beeld.uitgelicht.naam, beeld.uitgelicht.url));
       doos.appendChild(regel);
-    } else if (gefilterd) {
+    } else if (beeld.keuze) {
+      const hier = (vlak.s || []).map((i) => beeld.samenwerkingen[i]);
       const inKeuze = document.createElement("p");
-      const thema = staat.taakveld ? " in thema " + (config.themas[staat.taakveld] || staat.taakveld) : "";
-      const schaal = staat.schaal ? " op schaal " + (config.schalen[staat.schaal] || staat.schaal) : "";
-      inKeuze.textContent = hier.length + thema + schaal + (hier.length ? ":" : ".");
+      inKeuze.textContent = vlak.n + " " + beeld.keuze + (vlak.n ? ":" : ".");
       doos.appendChild(inKeuze);
       if (hier.length) {
         const lijst = document.createElement("ul");
-        hier.slice(0, 8).forEach((s) => {
+        hier.forEach((s) => {
           const item = document.createElement("li");
           item.appendChild(A.link(s.naam, s.url));
           lijst.appendChild(item);
         });
-        if (hier.length > 8) {
+        if (vlak.meer) {
           const rest = document.createElement("li");
-          rest.textContent = "en nog " + (hier.length - 8);
+          rest.textContent = "en nog " + vlak.meer;
           lijst.appendChild(rest);
         }
         doos.appendChild(lijst);
@@ -357,12 +217,12 @@
     const links = document.createElement("ul");
     links.className = "kaart-popup-links";
     const profiel = document.createElement("li");
-    profiel.appendChild(A.link("Profiel van " + eigenschappen.naam, eigenschappen.url));
+    profiel.appendChild(A.link("Profiel van " + eigenschappen.naam, profielUrl(eigenschappen)));
     links.appendChild(profiel);
     const lijst = document.createElement("li");
     lijst.appendChild(
       A.link(
-        (gefilterd ? "Deze samenwerkingen van " : "Alle samenwerkingen van ") + eigenschappen.naam + " als lijst",
+        (beeld.keuze ? "Deze samenwerkingen van " : "Alle samenwerkingen van ") + eigenschappen.naam + " als lijst",
         lijstUrl(eigenschappen)
       )
     );
@@ -373,56 +233,74 @@
 
   function tooltip(pad) {
     const eigenschappen = pad.feature.properties;
-    const aantal = aantalVoor(eigenschappen.cbs_code);
+    const vlak = vlakVan(eigenschappen.cbs_code);
     const tekst = document.createElement("span");
-    tekst.textContent = beeld.weergave === "samenwerking" ? eigenschappen.naam : eigenschappen.naam + ": " + aantal;
+    tekst.textContent = vlak.n === undefined ? eigenschappen.naam : eigenschappen.naam + ": " + vlak.n;
     return tekst;
   }
 
   /* ---- state: form, URL, table ------------------------------------------------------ */
 
-  function leesForm() {
-    staat.weergave = form.elements.weergave.value;
-    staat.taakveld = form.elements.taakveld.value;
-    staat.schaal = form.elements.schaal.value;
-    staat.samenwerking = form.elements.samenwerking.value;
-    staat.gemeente = form.elements.gemeente.value;
-    staat.regio = form.elements.regio.checked;
-  }
-
-  function schrijfForm() {
-    form.elements.weergave.value = staat.weergave || "";
-    form.elements.taakveld.value = staat.taakveld || "";
-    form.elements.schaal.value = staat.schaal || "";
-    form.elements.samenwerking.value = staat.samenwerking || "";
-    const gemeente = staat.gemeente && partnerGemeente();
-    form.elements.gemeente.value = gemeente ? lagen.get(gemeente).feature.properties.slug : "";
-    form.elements.regio.checked = Boolean(staat.regio);
-  }
-
-  function leesUrl() {
-    const params = new URLSearchParams(window.location.search);
-    for (const naam of PARAMETERS) {
-      staat[naam] = params.get(naam) || "";
+  /* The form as a query string, empty fields left out; the server answers with the state. */
+  function formQuery() {
+    const params = new URLSearchParams();
+    for (const [naam, waarde] of new FormData(form)) {
+      if (waarde) {
+        params.set(naam, waarde);
+      }
     }
-    staat.regio = ["1", "ja", "on", "true"].indexOf((params.get("regio") || "").toLowerCase()) >= 0;
+    return params;
   }
 
-  function laadTabel() {
+  /* The form shows the state the server returned (after back/forward). */
+  function schrijfForm() {
+    for (const [naam, waarde] of Object.entries(beeld.staat)) {
+      const veld = form.elements[naam];
+      if (!veld || !veld.tagName) {
+        continue;
+      }
+      if (veld.type === "checkbox") {
+        veld.checked = Boolean(waarde);
+      } else {
+        veld.value = waarde || "";
+      }
+    }
+    form.elements.peildatum.value = config.peildatum;
+  }
+
+  /* Links in the header (peildatum switch) follow the state of the page. */
+  function volgLinks() {
+    document.querySelectorAll(".peildatumkeuze a").forEach((a) => {
+      const params = new URLSearchParams(beeld.query);
+      params.set("peildatum", new URL(a.href).searchParams.get("peildatum"));
+      a.href = "?" + params.toString();
+    });
+    const lijstLink = document.getElementById("kaart-lijst-link");
+    if (lijstLink) {
+      lijstLink.href = beeld.lijst;
+    }
+  }
+
+  /* Fetch the view for `params` from the server; `pushen` writes it to the history. */
+  function laadBeeld(params, pushen) {
     if (tabelVerzoek) {
       tabelVerzoek.abort();
     }
     tabelVerzoek = new AbortController();
-    const url = config.urls.kaart + "?" + queryString({ deel: "tabel" });
-    fetch(url, { signal: tabelVerzoek.signal })
+    params.set("deel", "tabel");
+    return fetch(config.urls.kaart + "?" + params.toString(), { signal: tabelVerzoek.signal })
       .then((antwoord) => antwoord.text())
       .then((html) => {
         tabel.innerHTML = html;
-        const titel = tabel.querySelector("h2");
-        if (titel) {
-          element.setAttribute("aria-label", "Kaart: " + titel.textContent);
+        beeld = leesBeeld();
+        const url = config.urls.kaart + "?" + beeld.query;
+        if (pushen && url !== window.location.pathname + window.location.search) {
+          window.history.pushState(null, "", url);
         }
-        tabel.dataset.staat = queryString();
+        tabel.dataset.staat = beeld.query;
+        teken();
+        volgLinks();
+        return beeld;
       })
       .catch((fout) => {
         if (fout.name !== "AbortError") {
@@ -431,38 +309,34 @@
       });
   }
 
-  function zoomNaarSamenwerking() {
-    const samenwerking = opSlug.get(staat.samenwerking);
-    if (!samenwerking) {
+  function zoomNaarUitgelicht() {
+    if (!beeld || !beeld.uitgelicht) {
       if (laag.getBounds().isValid()) {
         kaart.fitBounds(laag.getBounds(), { padding: [10, 10] }); // back to the whole region
       }
       return;
     }
-    const groep = L.featureGroup(samenwerking.gemeenten.filter((c) => lagen.has(c)).map((c) => lagen.get(c)));
+    const codes = beeld.uitgelicht.gemeenten.filter((c) => lagen.has(c));
+    const groep = L.featureGroup(codes.map((c) => lagen.get(c)));
     if (groep.getLayers().length) {
       kaart.fitBounds(groep.getBounds(), { padding: [20, 20], maxZoom: 10 });
     }
   }
 
   function wijziging(opnieuwZoomen) {
-    teken();
-    if (opnieuwZoomen) {
-      zoomNaarSamenwerking();
-    }
-    const url = config.urls.kaart + "?" + queryString();
-    if (url !== window.location.pathname + window.location.search) {
-      window.history.pushState(null, "", url);
-    }
-    laadTabel();
+    return laadBeeld(formQuery(), true).then((nieuw) => {
+      if (nieuw && opnieuwZoomen) {
+        zoomNaarUitgelicht();
+      }
+      return nieuw;
+    });
   }
 
-  /* "met wie" needs a municipality first: show its field and wait for the choice. */
+  /* "met wie" needs a municipality first: point to its field and wait for the choice. */
   function wachtOpGemeente() {
-    if (staat.weergave !== "partners" || partnerGemeente()) {
+    if (form.elements.weergave.value !== "partners" || form.elements.gemeente.value) {
       return false;
     }
-    form.querySelector("#keuze-gemeente-veld").hidden = false;
     form.elements.gemeente.focus();
     return true;
   }
@@ -473,7 +347,9 @@
         form.submit(); // another snapshot: other polygons and arrangements, a new page
         return;
       }
-      leesForm();
+      if (gebeurtenis.target.name === "q") {
+        return; // the search term counts when the form is submitted
+      }
       if (!wachtOpGemeente()) {
         wijziging(gebeurtenis.target.name === "samenwerking");
       }
@@ -483,16 +359,16 @@
         return;
       }
       gebeurtenis.preventDefault();
-      leesForm();
       if (!wachtOpGemeente()) {
         wijziging(true);
       }
     });
     window.addEventListener("popstate", () => {
-      leesUrl();
-      schrijfForm();
-      teken();
-      laadTabel();
+      laadBeeld(new URLSearchParams(window.location.search), false).then((nieuw) => {
+        if (nieuw) {
+          schrijfForm();
+        }
+      });
     });
   }
 
@@ -502,15 +378,16 @@
     return tekst.normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim().toLowerCase();
   }
 
-  function samenwerkingLabel(s) {
-    return s.afkorting ? s.naam + " (" + s.afkorting + ")" : s.naam;
+  /* The arrangements of the snapshot: the options of the "uitlichten" field. */
+  function samenwerkingOpties() {
+    return Array.from(form.elements.samenwerking.options).filter((optie) => optie.value);
   }
 
   function vulZoeklijst() {
     const namen = [];
     lagen.forEach((pad) => namen.push(pad.feature.properties.naam));
     namen.sort((a, b) => a.localeCompare(b, "nl"));
-    for (const naam of namen.concat(samenwerkingen.map(samenwerkingLabel))) {
+    for (const naam of namen.concat(samenwerkingOpties().map((optie) => optie.textContent))) {
       const optie = document.createElement("option");
       optie.value = naam;
       zoeklijst.appendChild(optie);
@@ -528,20 +405,20 @@
       return pad ? { soort: "gemeente", pad: pad } : null;
     };
     const vindSamenwerking = (test) => {
-      const s = samenwerkingen.find(test);
-      return s ? { soort: "samenwerking", samenwerking: s } : null;
+      const optie = samenwerkingOpties().find((o) => test(normaal(o.textContent)));
+      return optie ? { soort: "samenwerking", slug: optie.value, naam: optie.textContent } : null;
+    };
+    // An option reads "Naam (AFK)": the name, the abbreviation or the whole label match.
+    const delen = (label) => {
+      const m = /^(.*) \(([^()]*)\)$/.exec(label);
+      return m ? [m[1], m[2], label] : [label];
     };
     return (
       vindGemeente((p) => normaal(p.naam) === t || p.cbs_code.toLowerCase() === t) ||
-      vindSamenwerking(
-        (s) =>
-          normaal(s.naam) === t ||
-          normaal(samenwerkingLabel(s)) === t ||
-          (s.afkorting !== "" && normaal(s.afkorting) === t)
-      ) ||
+      vindSamenwerking((label) => delen(label).indexOf(t) >= 0) ||
       vindGemeente((p) => normaal(p.naam).startsWith(t)) ||
       vindGemeente((p) => normaal(p.naam).includes(t)) ||
-      vindSamenwerking((s) => normaal(samenwerkingLabel(s)).includes(t))
+      vindSamenwerking((label) => label.includes(t))
     );
   }
 
@@ -565,12 +442,14 @@
         element.dataset.gezocht = gezocht;
       } else {
         gezocht = null;
-        staat.samenwerking = treffer.samenwerking.slug;
-        schrijfForm();
-        wijziging(true);
-        zoekmelding.textContent =
-          "Gevonden: " + treffer.samenwerking.naam + " (" + treffer.samenwerking.gemeenten.length + " gemeenten uitgelicht).";
-        element.dataset.gezocht = treffer.samenwerking.slug;
+        form.elements.samenwerking.value = treffer.slug;
+        wijziging(true).then((nieuw) => {
+          if (nieuw && nieuw.uitgelicht) {
+            zoekmelding.textContent =
+              "Gevonden: " + nieuw.uitgelicht.naam + " (" + nieuw.uitgelicht.gemeenten.length + " gemeenten uitgelicht).";
+            element.dataset.gezocht = treffer.slug;
+          }
+        });
       }
     });
   }
@@ -610,13 +489,15 @@
       return legendaDoos;
     };
     legenda.addTo(kaart);
+    beeld = leesBeeld();
     teken();
-    if (staat.samenwerking) {
-      zoomNaarSamenwerking();
+    volgLinks();
+    if (beeld.uitgelicht) {
+      zoomNaarUitgelicht();
     }
     koppelForm();
     koppelZoeken();
-    A.pagina = { kaart: kaart, lagen: lagen, staat: staat };
+    A.pagina = { kaart: kaart, lagen: lagen, beeld: () => beeld };
   }
 
   A.laadGeoJSON(config.geojson)
