@@ -9,7 +9,8 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_RUN := python3 python3-venv gdal-bin libsqlite3-mod-spatialite
+# libcairo2 draws /kaart.png (CairoSVG), in DejaVu Sans (fonts-dejavu-core), as the SVG asks.
+APT_RUN := python3 python3-venv gdal-bin libsqlite3-mod-spatialite libcairo2 fonts-dejavu-core
 # The PostGIS extension for the installed server is added in test-system-deps
 # (Debian names it after the server's major version, e.g. postgresql-15-postgis-3).
 # fonts-dejavu-core: the browser tests draw with DejaVu only (tests/fonts.conf), the fonts of a

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, export, kaart, views
+from . import api, export, kaart, kaartbeeld, views
 
 app_name = "gemeenten"
 
@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     # Map
     path("kaart/", kaart.KaartView.as_view(), name="kaart"),
+    path("kaart.svg", kaartbeeld.KaartbeeldView.as_view(formaat="svg"), name="kaart_svg"),
+    path("kaart.png", kaartbeeld.KaartbeeldView.as_view(formaat="png"), name="kaart_png"),
     path(
         "api/gemeenten.geojson",
         kaart.GemeentenGeoJSONView.as_view(),

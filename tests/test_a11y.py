@@ -43,13 +43,13 @@ def axe_source():
 
 
 def html_pages():
-    """Every route that is not a download (CSV, JSON, GeoJSON), for every snapshot."""
+    """Every route that is not a download (CSV, JSON, GeoJSON, SVG, PNG), for every snapshot."""
     from tests.test_security import public_routes
 
     pages = [
         url
         for _, url in public_routes()
-        if not url.rstrip("/").endswith((".csv", ".json", ".geojson"))
+        if not url.rstrip("/").endswith((".csv", ".json", ".geojson", ".svg", ".png"))
     ]
     codes = list(
         Peildatum.objects.exclude(code__startswith="t")
