@@ -134,6 +134,14 @@ def browser(_chromium, request):
     _chromium.save_screenshot(str(ARTIFACTS / f"{request.node.name}.png"))
 
 
+@pytest.fixture
+def bron(tmp_path):
+    """A writable copy of the mini source tree under tests/data/mini (curation in curation/)."""
+    from .minibron import kopie
+
+    return kopie(tmp_path / "bron")
+
+
 def pytest_collection_modifyitems(items):
     # A test that talks to the live server needs the test database to exist; the server
     # thread reads the committed dataset, the test itself writes nothing.

@@ -4,7 +4,6 @@ reason, and leave the database exactly as it was."""
 
 import datetime
 import json
-import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -21,28 +20,7 @@ from gemeenten.importers import topojson
 from gemeenten.importers.grenzen import GeometrieFout, als_multipolygon, vereenvoudig
 from gemeenten.importers.opengr import herstel_mojibake
 
-MINI = Path(__file__).parent / "data" / "mini"
-SHARED = (Path(settings.BASE_DIR) / "../shared/data").resolve()
-
-
-@pytest.fixture
-def bron(tmp_path):
-    """A writable copy of the mini source tree (its curation tables in bron/curation)."""
-    folder = tmp_path / "bron"
-    shutil.copytree(MINI, folder)
-    return folder
-
-
-def build(source, output):
-    out = StringIO()
-    call_command(
-        "build_dataset",
-        source=str(source),
-        output=str(output),
-        curation=str(Path(source) / "curation"),
-        stdout=out,
-    )
-    return out.getvalue()
+from .minibron import SHARED, build
 
 
 def toestand():

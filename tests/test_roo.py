@@ -6,42 +6,18 @@ import datetime
 import html
 import json
 import re
-import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
 import yaml
-from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gemeenten import models
 from gemeenten.importers.roo import aantal, website
 
-MINI = Path(__file__).parent / "data" / "mini"
+from .minibron import MINI, SHARED, build
+
 ROO = MINI / "roo" / "gemeenten"
-SHARED = (Path(settings.BASE_DIR) / "../shared/data").resolve()
-
-
-@pytest.fixture
-def bron(tmp_path):
-    """A writable copy of the mini source tree (its curation tables in bron/curation)."""
-    folder = tmp_path / "bron"
-    shutil.copytree(MINI, folder)
-    return folder
-
-
-def build(source, output):
-    out = StringIO()
-    call_command(
-        "build_dataset",
-        source=str(source),
-        output=str(output),
-        curation=str(Path(source) / "curation"),
-        stdout=out,
-    )
-    return out.getvalue()
 
 
 def record(path):
