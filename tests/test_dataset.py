@@ -780,3 +780,26 @@ def test_every_exported_row_carries_its_own_source_record(client, code):
                 )
             gezien += 1
     assert gezien > len(standen)
+
+
+@pytest.mark.parametrize("code", ["2016", "2026"])
+def test_gemeenten_csv_names_each_municipality_s_own_register_record(client, code):
+    rijen = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/gemeenten.csv", {"peildatum": code}).content.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+    gemeenten = {g.cbs_code: g for g in models.Gemeente.objects.all()}
+    assert len(rijen) == len(gemeenten)
+    for rij in rijen:
+        gemeente = gemeenten[rij["CBS-code"]]
+        assert rij["bron-record"] == gemeente.roo_url, gemeente
+        if gemeente.roo_url:
+            assert f"/{gemeente.roo_id}/" in rij["bron-record"], gemeente
+            assert rij["bron-opgehaald"] == gemeente.roo_opgehaald.isoformat(), gemeente
+    # Every municipality that exists on the date has its own record.
+    bestaand = [r for r in rijen if r["bestaat op peildatum"] == "ja"]
+    assert bestaand and all(r["bron-record"] for r in bestaand)
