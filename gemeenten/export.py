@@ -141,6 +141,8 @@ GEMEENTE_KOLOMMEN = [
     "geldig tot",
     "opgegaan in",
     "voorgangers",
+    "bron-record",
+    "bron-opgehaald",
     "peildatum",
     "pagina",
 ]
@@ -166,6 +168,9 @@ class GemeentenCsvView(CsvMixin, View):
                 "geldig tot": g.geldig_tot.isoformat() if g.geldig_tot else "",
                 "opgegaan in": " | ".join(s.opvolger.naam for s in g.opvolger_stappen),
                 "voorgangers": " | ".join(s.voorganger.naam for s in g.voorganger_stappen),
+                # The municipality's own record in the Register van Overheidsorganisaties.
+                "bron-record": g.roo_url,
+                "bron-opgehaald": g.roo_opgehaald.isoformat() if g.roo_opgehaald else "",
                 "peildatum": self.peildatum.datum.isoformat(),
                 "pagina": request.build_absolute_uri(
                     met_peildatum(g.get_absolute_url(), self.peildatum)

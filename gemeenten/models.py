@@ -41,6 +41,9 @@ class Bron(models.Model):
     )
     licentie = models.CharField(max_length=100)
     peildatum = models.DateField(help_text="The date the source describes (or was retrieved).")
+    opgehaald = models.DateField(
+        null=True, blank=True, help_text="The day the source was retrieved; empty: not known."
+    )
     toelichting = models.TextField(blank=True)
 
     natural_key_fields = ("code",)
@@ -597,7 +600,7 @@ class SamenwerkingQuerySet(models.QuerySet):
                 Prefetch(
                     "standen",
                     queryset=Stand.objects.filter(peildatum=peildatum)
-                    .select_related("bron", "rechtsvorm")
+                    .select_related("bron", "rechtsvorm", "versie")
                     .prefetch_related(Prefetch("deelnames", queryset=deelnames)),
                     to_attr="standen_op_peildatum",
                 ),
@@ -690,6 +693,9 @@ class Versie(models.Model):
     in_werking = models.DateField(null=True, blank=True)
     buiten_werking = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=500, blank=True)
+    documenten = models.JSONField(
+        default=list, blank=True, help_text="This version's instellingsbesluiten (CVDR URLs)."
+    )
     doel = models.TextField(blank=True)
     rechtsvorm = models.ForeignKey(
         Rechtsvorm, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -759,6 +765,13 @@ class Stand(models.Model):
     schaal = models.CharField(max_length=20, choices=Schaal.choices, blank=True)
     aantal_deelnemers = models.PositiveIntegerField(default=0)
     bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+    bron_bestand = models.CharField(
+        max_length=200, blank=True, help_text="The file of the source the snapshot came from."
+    )
+    bron_regels = models.TextField(
+        blank=True,
+        help_text="Where in that file: its lines (regels 12–14, 20) or its record (a region code).",
+    )
 
     natural_key_fields = ("samenwerking__slug", "peildatum__code")
     objects = NaturalKeyManager.from_queryset(StandQuerySet)()
@@ -805,6 +818,7 @@ class DeelnameQuerySet(models.QuerySet):
                 "stand__samenwerking__rechtsvorm",
                 "stand__samenwerking__taakveld__hoofdtaakveld",
                 "stand__rechtsvorm",
+                "stand__versie",
                 "bron",
             )
             .order_by("stand__samenwerking__taakveld__volgorde", "stand__samenwerking__naam")

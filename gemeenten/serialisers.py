@@ -74,6 +74,32 @@ class Rij:
         return self.stand.bron if self.stand else self.samenwerking.bron
 
     @cached_property
+    def herkomst(self):
+        """Where this row comes from: the register record of the version in force (with its
+        id and founding documents), and/or the file and lines (or CBS layer and region) of
+        the snapshot's source; with the source's reference and retrieval date."""
+        stand, bron = self.stand, self.bron
+        versie = stand.versie if stand else None
+        return {
+            "bron": bron.naam,
+            "record": (versie.url or None) if versie else None,
+            "register_id": versie.register_id if versie else None,
+            "documenten": list(versie.documenten) if versie else [],
+            "bestand": (stand.bron_bestand or None) if stand else None,
+            "plaats": (stand.bron_regels or None) if stand else None,
+            "peildatum": datum(bron.peildatum),
+            "opgehaald": datum(bron.opgehaald),
+        }
+
+    @property
+    def herkomst_verwijzing(self):
+        """The record's own link as one text: the register record URL, else file and place."""
+        h = self.herkomst
+        if h["record"]:
+            return h["record"]
+        return " ".join(filter(None, (h["bestand"], h["plaats"])))
+
+    @cached_property
     def gemeente_deelnames(self):
         return [d for d in self.deelnames if d.gemeente_id]
 
@@ -143,6 +169,7 @@ def als_json(rij, request):
         "zetel": rij.zetel,
         "website": samenwerking.website,
         "bron": {"naam": bron.naam, "url": bron.url, "licentie": bron.licentie},
+        "herkomst": rij.herkomst,
         "url": request.build_absolute_uri(rij.pagina),
         "api_url": request.build_absolute_uri(api),
     }
@@ -165,6 +192,10 @@ CSV_KOLOMMEN = [
     "doel",
     "bron",
     "bron-URL",
+    "bron-record",
+    "bron-document",
+    "bron-peildatum",
+    "bron-opgehaald",
     "peildatum",
     "pagina",
 ]
@@ -197,6 +228,10 @@ def als_csv(rij, request, eigen=None):
         "doel": rij.doel,
         "bron": rij.bron.naam,
         "bron-URL": rij.bron.url,
+        "bron-record": rij.herkomst_verwijzing,
+        "bron-document": " | ".join(rij.herkomst["documenten"]),
+        "bron-peildatum": rij.herkomst["peildatum"] or "",
+        "bron-opgehaald": rij.herkomst["opgehaald"] or "",
         "peildatum": rij.peildatum.datum.isoformat(),
         "pagina": request.build_absolute_uri(rij.pagina),
     }

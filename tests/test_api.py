@@ -48,6 +48,9 @@ def test_list_api_item_content(client, wereld):
     }
     assert [o["naam"] for o in item["overige_deelnemers"]] == ["Testwaterschap"]
     assert item["url"].endswith(f"/samenwerkingen/{sw.slug}/?peildatum={wereld.peildatum.code}")
+    assert item["herkomst"]["peildatum"] == stand.bron.peildatum.isoformat()
+    assert item["herkomst"]["bron"] == stand.bron.naam
+    assert item["herkomst"]["record"] is None  # no register version in this world
 
 
 def test_detail_api_has_history(client, wereld):

@@ -7,6 +7,7 @@ import datetime
 import gzip
 import io
 import json
+import re
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -19,7 +20,7 @@ from django.utils.html import escape
 from gemeenten import models
 from gemeenten.dataset import DATASET_MODELS
 from gemeenten.importers.base import MOJIBAKE
-from gemeenten.importers.standen import als_deelnemer, gemeenten_per_provincie
+from gemeenten.importers.standen import als_deelnemer, gemeenten_per_provincie, regels
 from gemeenten.schaal import bepaal_schaal
 
 pytestmark = pytest.mark.django_db
@@ -647,3 +648,158 @@ def test_list_csv_and_json_give_every_arrangement_as_on_its_date(client, code):
     for stand in later:
         if f"/samenwerkingen/{stand.samenwerking.slug}/" in html:  # on the first page
             assert escape(stand.titel) in html, stand.samenwerking.slug
+
+
+@pytest.mark.parametrize(
+    "nummers, tekst",
+    [([7], "regel 7"), ([14, 12, 13, 20], "regels 12–14, 20"), ([3, 5, 6, 6], "regels 3, 5–6")],
+)
+def test_source_lines_are_written_as_short_ranges(nummers, tekst):
+    assert regels(nummers) == tekst
+
+
+PLAATS = re.compile(r"^(regels? \d+(–\d+)?(, \d+(–\d+)?)*|regio [A-Z]{2}\d+|roo_id \d+)$")
+
+
+def _eigen_herkomst(stand, record, document, bestand, plaats, peildatum, opgehaald):
+    """The provenance of one exported row against its snapshot: its own record, never the
+    generic register URL."""
+    slug = stand.samenwerking.slug
+    assert record and record != stand.bron.url, slug
+    assert peildatum == stand.bron.peildatum.isoformat(), slug
+    assert opgehaald == (stand.bron.opgehaald.isoformat() if stand.bron.opgehaald else ""), slug
+    if stand.versie_id:
+        # Register-backed: the record of the version in force, its URL carrying its id.
+        assert stand.versie.in_werking_op(stand.peildatum.datum), slug
+        assert record == stand.versie.url, slug
+        assert f"/{stand.versie.register_id}/" in record, slug
+        assert document == " | ".join(stand.versie.documenten), slug
+        # The register's own instellingsbesluiten (CVDR, Staatscourant …), as it lists them.
+        assert all(d.startswith(("https://", "http://")) for d in stand.versie.documenten), slug
+    else:
+        assert document == "", slug
+        assert record == f"{stand.bron_bestand} {stand.bron_regels}", slug
+    # Every snapshot names its file in the source's folder and the place in it (lines of an
+    # OpenGR or Regioatlas file, the region in a CBS layer, the register record's id).
+    assert bestand.startswith(stand.bron.bestand.rstrip("/")), slug
+    eerste = plaats.split("; ")[0]
+    assert PLAATS.match(eerste), (slug, plaats)
+    soort = {
+        "opengr-2016": "regel",
+        "regioatlas-2016": "regel",
+        "cbs-regio-indelingen-2025": "regio ",
+        "gr-register-2026": "roo_id ",
+    }[stand.bron.code]
+    assert eerste.startswith(soort), (slug, plaats)
+    if stand.bron.code == "gr-register-2026":
+        assert eerste == f"roo_id {stand.versie.register_id}", slug
+        assert bestand.endswith(".yaml"), slug  # the record's own file
+    for extra in plaats.split("; ")[1:]:
+        pad, waar = extra.split(" ", 1)
+        assert pad.startswith(("regioatlas/", "cbs/regio-indelingen-2025/")), (slug, extra)
+        assert PLAATS.match(waar), (slug, extra)
+
+
+@pytest.mark.parametrize("code", ["2016", "2026"])
+def test_every_exported_row_carries_its_own_source_record(client, code):
+    """Over the whole committed dataset: every CSV row (the list and every municipality's),
+    every JSON item and every profile row names its own record in its source and that
+    source's reference date."""
+    standen = {
+        s.samenwerking.slug: s
+        for s in models.Stand.objects.filter(peildatum__code=code).select_related(
+            "samenwerking", "bron", "versie", "peildatum"
+        )
+    }
+    assert {s.bron.code for s in standen.values()} >= {"gr-register-2026"}
+
+    def slug_van(rij):
+        return rij["pagina"].split("/samenwerkingen/", 1)[1].split("/", 1)[0]
+
+    def lees(response):
+        return list(
+            csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+        )
+
+    rijen = lees(client.get("/samenwerkingen.csv", {"peildatum": code, "regio": "1"}))
+    assert len(rijen) == len(standen)
+    for rij in rijen:
+        stand = standen[slug_van(rij)]
+        _eigen_herkomst(
+            stand,
+            rij["bron-record"],
+            rij["bron-document"],
+            stand.bron_bestand,
+            stand.bron_regels,
+            rij["bron-peildatum"],
+            rij["bron-opgehaald"],
+        )
+    items = client.get("/api/samenwerkingen.json", {"peildatum": code, "regio": "1"}).json()[
+        "samenwerkingen"
+    ]
+    assert len(items) == len(standen)
+    for item in items:
+        stand = standen[item["slug"]]
+        h = item["herkomst"]
+        record = h["record"] or f"{h['bestand']} {h['plaats']}"
+        _eigen_herkomst(
+            stand,
+            record,
+            " | ".join(h["documenten"]),
+            h["bestand"],
+            h["plaats"],
+            h["peildatum"],
+            h["opgehaald"] or "",
+        )
+    detail = client.get(f"/api/samenwerkingen/{items[0]['slug']}.json", {"peildatum": code})
+    assert detail.json()["herkomst"] == items[0]["herkomst"]
+    gemeenten = models.Gemeente.objects.filter(provincie__code__in=NOORD)
+    gezien = 0
+    for gemeente in gemeenten:
+        if not gemeente.bestaat_op(peildatum(code).datum):
+            continue
+        response = client.get(f"/gemeenten/{gemeente.slug}.csv", {"peildatum": code})
+        html = client.get(f"/gemeenten/{gemeente.slug}/", {"peildatum": code}).content.decode()
+        for rij in lees(response):
+            stand = standen[slug_van(rij)]
+            _eigen_herkomst(
+                stand,
+                rij["bron-record"],
+                rij["bron-document"],
+                stand.bron_bestand,
+                stand.bron_regels,
+                rij["bron-peildatum"],
+                rij["bron-opgehaald"],
+            )
+            if stand.versie_id:
+                assert f'href="{escape(stand.versie.url)}"' in html, (gemeente.slug, stand)
+            else:
+                assert escape(f"{stand.bron_bestand}, {stand.bron_regels}") in html, (
+                    gemeente.slug,
+                    stand,
+                )
+            gezien += 1
+    assert gezien > len(standen)
+
+
+@pytest.mark.parametrize("code", ["2016", "2026"])
+def test_gemeenten_csv_names_each_municipality_s_own_register_record(client, code):
+    rijen = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/gemeenten.csv", {"peildatum": code}).content.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+    gemeenten = {g.cbs_code: g for g in models.Gemeente.objects.all()}
+    assert len(rijen) == len(gemeenten)
+    for rij in rijen:
+        gemeente = gemeenten[rij["CBS-code"]]
+        assert rij["bron-record"] == gemeente.roo_url, gemeente
+        if gemeente.roo_url:
+            assert f"/{gemeente.roo_id}/" in rij["bron-record"], gemeente
+            assert rij["bron-opgehaald"] == gemeente.roo_opgehaald.isoformat(), gemeente
+    # Every municipality that exists on the date has its own record.
+    bestaand = [r for r in rijen if r["bestaat op peildatum"] == "ja"]
+    assert bestaand and all(r["bron-record"] for r in bestaand)

@@ -75,6 +75,10 @@ def test_csv_columns_for_a_council_memo(client, wereld):
         "doel",
         "bron",
         "bron-URL",
+        "bron-record",
+        "bron-document",
+        "bron-peildatum",
+        "bron-opgehaald",
         "peildatum",
     ):
         assert kolom in kolommen

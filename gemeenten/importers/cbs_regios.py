@@ -241,7 +241,7 @@ class CbsRegiosImporter(BaseImporter):
                 f"{indeling['_regel']}) but {samenwerking.slug} is {samenwerking.aard}",
             )
             return
-        self.schrijf(samenwerking, naam_in_bron, deelnames)
+        self.schrijf(samenwerking, naam_in_bron, deelnames, herkomst=(rel, f"regio {code}"))
 
     def buitengemeente(self, code, naam):
         """A member municipality outside the north, as an organisation (curated if known)."""
@@ -261,7 +261,7 @@ class CbsRegiosImporter(BaseImporter):
             self.organisaties[tooi] = org
         return org
 
-    def schrijf(self, samenwerking, naam_in_bron, deelnames):
+    def schrijf(self, samenwerking, naam_in_bron, deelnames, herkomst):
         """A new 2026 snapshot; or, for an arrangement the register already describes on that
         date, the region's members it lacks (with the CBS as their source), and a note of the
         members the register has and the region does not."""
@@ -274,6 +274,8 @@ class CbsRegiosImporter(BaseImporter):
                 self.bron_cbs,
                 deelnames,
                 self.per_provincie,
+                bron_bestand=herkomst[0],
+                bron_regels=herkomst[1],
             )
             return
         bestaand = {
@@ -303,6 +305,9 @@ class CbsRegiosImporter(BaseImporter):
             )
         if naam_in_bron not in stand.naam_in_bron:
             stand.naam_in_bron = f"{stand.naam_in_bron} / {naam_in_bron}"[:300]
+        if nieuw:
+            # The members the region added: where in the CBS layer they come from.
+            stand.bron_regels = f"{stand.bron_regels}; {herkomst[0]} {herkomst[1]}".lstrip("; ")
         deelnames_db = stand.deelnames.select_related("gemeente__provincie", "organisatie")
         deelnemers = [als_deelnemer(d.gemeente or d.organisatie) for d in deelnames_db]
         stand.aantal_deelnemers = len(deelnemers)

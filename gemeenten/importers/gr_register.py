@@ -99,6 +99,7 @@ class GrRegisterImporter(BaseImporter):
             bestand=MAP,
             licentie="CC0",
             peildatum=PEILDATUM,
+            opgehaald=datetime.date(2026, 5, 16),  # SOURCES.md: "retrieved 2026-05-16"
             toelichting="Export exportOO.xml, retrieved 2026-05-16; polder commit 82b2d3b.",
         )
         self.peildatum = Peildatum.objects.get(code="2026")
@@ -333,6 +334,7 @@ class GrRegisterImporter(BaseImporter):
                     in_werking=datum(rec["gr_meta"].get("datum_inwerkingtreding")),
                     buiten_werking=datum(rec["gr_meta"].get("datum_uitwerkingtreding")),
                     url=url,
+                    documenten=list(rec["gr_meta"].get("instellingsbesluiten") or []),
                     doel=(rec["gr_meta"].get("doel") or "").strip(),
                     rechtsvorm=rechtsvormen.get(code),
                     zetel=self.contact([rec]).get("zetel", ""),
@@ -428,6 +430,8 @@ class GrRegisterImporter(BaseImporter):
             rechtsvorm=versie.rechtsvorm,
             zetel=versie.zetel,
             versie=versie,
+            bron_bestand=rel,
+            bron_regels=f"roo_id {versie.register_id}",
         )
 
     def deelnemer(self, p, rel, where):

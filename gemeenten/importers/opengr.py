@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from ..models import Gemeente, Organisatie, Peildatum, Rechtsvorm, Samenwerking
 from .base import MOJIBAKE, BaseImporter
 from .curatie import Curatie, curatie_bron, duitse_organisatie
-from .standen import Themas, gemeenten_per_provincie, herindelingsstappen, schrijf_stand
+from .standen import Themas, gemeenten_per_provincie, herindelingsstappen, regels, schrijf_stand
 
 BESTAND = "opengr/opengr_provincies.csv"
 PROVINCIES = ("Provincie Groningen", "Provincie Fryslân", "Provincie Drenthe")
@@ -253,6 +253,10 @@ class OpenGrImporter(BaseImporter):
                 doel="" if register else samenwerking.doel,
                 rechtsvorm=None if register else samenwerking.rechtsvorm,
                 zetel=next(iter(plaatsen)) if len(plaatsen) == 1 else "",
+                bron_bestand=rel,
+                bron_regels=regels(
+                    row["_regel"] for _, resolved in per_slug[slug] for row, _ in resolved
+                ),
             )
         self.stop_bij_fouten()
 

@@ -26,7 +26,7 @@ from ..models import (
 from ..schaal import bepaal_schaal
 from .base import BaseImporter
 from .curatie import INDELINGEN, Curatie
-from .standen import als_deelnemer, gemeenten_per_provincie, schrijf_stand
+from .standen import als_deelnemer, gemeenten_per_provincie, regels, schrijf_stand
 
 MAP = "regioatlas"
 PEILDATUM = datetime.date(2016, 1, 1)
@@ -132,9 +132,11 @@ class RegioatlasImporter(BaseImporter):
                 if gemeente is None:
                     self.buiten_noord += 1
                 deelnemer = gemeente or self.buitengemeente(code, row["Gemeente"])
-                deelnames.append(dict(deelnemer=deelnemer, naam_in_bron=row["Gemeente"]))
+                deelnames.append(
+                    dict(deelnemer=deelnemer, naam_in_bron=row["Gemeente"], regel=row["_regel"])
+                )
                 self.verslag.geimporteerd += 1
-            self.schrijf(samenwerking, f"{naam_indeling}: {regio}", deelnames)
+            self.schrijf(samenwerking, f"{naam_indeling}: {regio}", deelnames, rel)
         if buiten:
             self.verslag.buiten_bereik.append(
                 (rel, f"{buiten} rows of regions without a northern municipality", buiten)
@@ -193,7 +195,7 @@ class RegioatlasImporter(BaseImporter):
             self.organisaties[tooi] = org
         return org
 
-    def schrijf(self, samenwerking, naam_in_bron, deelnames):
+    def schrijf(self, samenwerking, naam_in_bron, deelnames, rel):
         """A new 2016 snapshot, or the Regioatlas members added to the one OpenGR gave."""
         stand = samenwerking.standen.filter(peildatum=self.peildatum).first()
         if stand is None:
@@ -204,6 +206,8 @@ class RegioatlasImporter(BaseImporter):
                 self.bron_ra,
                 deelnames,
                 self.per_provincie,
+                bron_bestand=rel,
+                bron_regels=regels(d["regel"] for d in deelnames),
             )
             return
         if stand.bron.code == "gr-register-2026":
@@ -215,6 +219,7 @@ class RegioatlasImporter(BaseImporter):
             return
         bestaand = {(d.gemeente_id, d.organisatie_id) for d in stand.deelnames.all()}
         nieuw = 0
+        toegevoegd = []
         for d in deelnames:
             obj = d["deelnemer"]
             key = (obj.pk, None) if isinstance(obj, Gemeente) else (None, obj.pk)
@@ -222,6 +227,7 @@ class RegioatlasImporter(BaseImporter):
                 continue
             bestaand.add(key)
             nieuw += 1
+            toegevoegd.append(d["regel"])
             Deelname.objects.create(
                 stand=stand,
                 gemeente=obj if isinstance(obj, Gemeente) else None,
@@ -235,6 +241,9 @@ class RegioatlasImporter(BaseImporter):
                 "OpenGR does not list"
             )
         stand.naam_in_bron = f"{stand.naam_in_bron} / {naam_in_bron}"[:300]
+        if toegevoegd:
+            # The members Regioatlas added: its file and lines, after OpenGR's.
+            stand.bron_regels = f"{stand.bron_regels}; {rel} {regels(toegevoegd)}".lstrip("; ")
         deelnames_db = stand.deelnames.select_related("gemeente__provincie", "organisatie")
         deelnemers = [als_deelnemer(d.gemeente or d.organisatie) for d in deelnames_db]
         stand.aantal_deelnemers = len(deelnemers)

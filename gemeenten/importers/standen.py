@@ -21,6 +21,23 @@ def als_deelnemer(obj):
     return Deelnemer(land=obj.land, provincie_code=obj.provincie_code)
 
 
+def regels(nummers):
+    """Source line numbers as a short text: "regels 12–14, 20" ("regel 7" for one)."""
+    nummers = sorted(set(nummers))
+    if not nummers:
+        return ""
+    reeksen, start, vorige = [], nummers[0], nummers[0]
+    for n in nummers[1:] + [None]:
+        if n is not None and n == vorige + 1:
+            vorige = n
+            continue
+        reeksen.append(str(start) if start == vorige else f"{start}–{vorige}")
+        if n is not None:
+            start = vorige = n
+    woord = "regel" if len(nummers) == 1 else "regels"
+    return f"{woord} {', '.join(reeksen)}"
+
+
 def herindelingsstappen():
     """{voorganger_id: [Herindeling]}: what `Gemeente.opvolger_op` follows, read once."""
     out = defaultdict(list)
@@ -40,8 +57,9 @@ def schrijf_stand(
     peildatum is attributed to its successor on that date through `Herindeling` (the
     record keeps the source's name and the former municipality); one without a single
     successor stops the import. `stand`: titel, doel, rechtsvorm, zetel as the source gives
-    them (default title: the arrangement's name); the register version in force on the date,
-    where there is one, overrides them and is kept as `versie`.
+    them (default title: the arrangement's name), and `bron_bestand`, `bron_regels` (where in
+    the source the snapshot came from); the register version in force on the date, where
+    there is one, overrides the first four and is kept as `versie`.
     """
     versies = list(samenwerking.versies.all())
     in_kracht = [v for v in versies if v.in_werking_op(peildatum.datum)]
