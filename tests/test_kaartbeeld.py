@@ -35,11 +35,12 @@ def gemeentenamen(pd):
 
 
 def in_thema(pd, code):
-    """The arrangements /kaart/?taakveld=code colours (regional divisions not counted)."""
+    """The arrangements /kaart/?taakveld=code colours (collaborations, including the regional
+    divisions that are collaborations of municipalities; no state or statistical divisions)."""
     return (
         models.Samenwerking.objects.in_stand(pd)
         .filter(Q(taakveld__code=code) | Q(taakveld__hoofdtaakveld__code=code))
-        .exclude(soort=models.Soort.REGIO_INDELING)
+        .samenwerkingen()
     )
 
 
@@ -246,7 +247,7 @@ def test_query_budget(client, django_assert_max_num_queries):
 
 def test_long_legend_is_cut_with_a_pointer_to_the_table(client):
     pd = peildatum("2016")
-    totaal = models.Samenwerking.objects.in_stand(pd).exclude(soort=models.Soort.REGIO_INDELING)
+    totaal = models.Samenwerking.objects.in_stand(pd).samenwerkingen()
     assert totaal.count() > kaartbeeld.LEGENDA_MAX_SAMENWERKINGEN
     wortel = boom(client.get("/kaart.svg", {"peildatum": "2016", "weergave": "lapjes"}))
     legenda = teksten(wortel, "legenda")
