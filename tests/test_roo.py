@@ -74,6 +74,7 @@ def test_mini_build_stores_the_registers_facts(bron, tmp_path):
     assert str(groningen.roo_opgehaald) == bestand["sources"][0]["retrieved"]
     assert groningen.roo_bron.code == "roo-2026"
     assert groningen.roo_bron.peildatum == datetime.date(2026, 5, 16)
+    assert groningen.roo_bron.opgehaald == datetime.date(2026, 5, 16)
     assert groningen.roo_bron.licentie == "CC0"
     # Haren and Ten Boer merged into it on 2019-01-01: its figure describes that territory.
     assert groningen.grondgebied_sinds == datetime.date(2019, 1, 1)

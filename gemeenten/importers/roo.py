@@ -86,6 +86,7 @@ class RooImporter(BaseImporter):
             bestand=GEMEENTEN,
             licentie="CC0",
             peildatum=OPGEHAALD,
+            opgehaald=OPGEHAALD,  # SOURCES.md: "retrieved 2026-05-16"
             toelichting="Opgehaald 16 mei 2026 (polder commit 82b2d3b). Het register noemt "
             "geen peildatum bij het aantal inwoners.",
         )
