@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import Resolver404, resolve
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from gemeenten import models
@@ -32,11 +32,30 @@ def peildatum(live_url):
     return peildatum
 
 
+def nieuwe_pagina(browser, actie):
+    """Do `actie` (it navigates) and wait until the next page has replaced this one.
+
+    The old document is marked with a window property: a new page has none. Asking an old
+    element whether it went stale instead races the navigation, and Chromium then answers
+    with an "unhandled inspector error"; a question asked mid-navigation is simply retried.
+    """
+    browser.execute_script("window.oudePagina = true;")
+    actie()
+
+    def vervangen(driver):
+        try:
+            return driver.execute_script(
+                "return !window.oudePagina && document.readyState === 'complete';"
+            )
+        except WebDriverException:
+            return False
+
+    WebDriverWait(browser, 10).until(vervangen)
+
+
 def verstuur(browser):
     """Submit the filter form and wait until the next page has replaced this one."""
-    oud = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, FILTERKNOP).click()
-    WebDriverWait(browser, 10).until(staleness_of(oud))
+    nieuwe_pagina(browser, browser.find_element(By.CSS_SELECTOR, FILTERKNOP).click)
 
 
 def aantal(browser):
@@ -143,18 +162,14 @@ def test_header_search_leads_to_zoeken_and_exact_hit_redirects(browser, live_url
     browser.get(f"{live_url}/over/?peildatum={peildatum.code}")
     vak = browser.find_element(By.ID, "zoekvak-q")
     vak.send_keys(gemeente.naam[:3])
-    oud = browser.find_element(By.TAG_NAME, "html")
-    vak.submit()
-    WebDriverWait(browser, 10).until(staleness_of(oud))
+    nieuwe_pagina(browser, vak.submit)
     assert urlparse(browser.current_url).path in ("/zoeken/", gemeente.get_absolute_url())
     if urlparse(browser.current_url).path == "/zoeken/":
         assert gemeente.naam in browser.find_element(By.ID, "inhoud").text
     vak = browser.find_element(By.ID, "zoekvak-q")
     vak.clear()
     vak.send_keys(gemeente.cbs_code)
-    oud = browser.find_element(By.TAG_NAME, "html")
-    vak.submit()
-    WebDriverWait(browser, 10).until(staleness_of(oud))
+    nieuwe_pagina(browser, vak.submit)
     url = urlparse(browser.current_url)
     assert url.path == gemeente.get_absolute_url()
     assert parse_qs(url.query)["peildatum"] == [peildatum.code]
@@ -166,9 +181,7 @@ def test_peildatum_switch_keeps_the_page(browser, live_url, peildatum):
     andere = andere.first()
     assert andere is not None, "the committed dataset has two snapshots; one is missing"
     browser.get(f"{live_url}/samenwerkingen/?peildatum={peildatum.code}&regio=1")
-    oud = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.LINK_TEXT, andere.code).click()
-    WebDriverWait(browser, 10).until(staleness_of(oud))
+    nieuwe_pagina(browser, browser.find_element(By.LINK_TEXT, andere.code).click)
     query = parse_qs(urlparse(browser.current_url).query)
     assert query["peildatum"] == [andere.code] and query["regio"] == ["1"]
     assert andere.naam in browser.find_element(By.CSS_SELECTOR, ".peildatumbalk").text
