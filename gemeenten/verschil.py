@@ -149,6 +149,8 @@ class Verschil:
     def via(self):
         """The former municipality the source named, if the change is carried by a
         successor (Haren in 2016 for Groningen in 2026)."""
+        if self.soort not in (Soort.TOEGETREDEN, Soort.UITGETREDEN, Soort.OVERGEGAAN):
+            return None
         if self.deelnemer is None or not isinstance(self.deelnemer, Gemeente):
             return None
         gemeenten = self.gemeenten
@@ -485,7 +487,12 @@ class Vergelijking:
         naam = d.deelnemer.naam
         van, tot = self.van, self.tot
         opgegaan = ""
-        if d.gemeente_id and erven and all(g.pk != d.gemeente_id for g, _ in erven):
+        if (
+            a.stand_tot is not None
+            and d.gemeente_id
+            and erven
+            and all(g.pk != d.gemeente_id for g, _ in erven)
+        ):
             opgegaan = (
                 f" {naam} bestond op {tot.naam} niet meer; haar grondgebied ging op in "
                 f"{opsomming(g.naam for g, _ in erven)}, en ook die neemt niet deel."
@@ -709,8 +716,8 @@ class Vergelijking:
         if not weg and not erbij:
             return ""
         tekst = (
-            f"Op {self.van.naam} {n_van} deelnemer{'s' if n_van != 1 else ''} "
-            f"({van.bron.naam}), op {self.tot.naam} {n_tot} ({tot.bron.naam})."
+            f"Op {self.van.naam}: {n_van} deelnemer{'s' if n_van != 1 else ''} "
+            f"({van.bron.naam}); op {self.tot.naam}: {n_tot} ({tot.bron.naam})."
         )
         bevestigd = sum(1 for v in weg + erbij if v.bevestigd)
         if bevestigd == len(weg) + len(erbij):

@@ -140,7 +140,7 @@ def test_a_merged_municipality_is_not_a_leave_and_a_join(w):
     assert weg.soort == Soort.UITGETREDEN
     assert weg.deelnemer == w.oud and weg.via == w.oud
     assert weg.gemeenten == [w.nieuw]
-    assert "bestond op" in weg.toelichting
+    assert "bestond op" in weg.toelichting and w.nieuw.naam in weg.toelichting
 
     nieuw = vergelijking.voor_gemeente(w.nieuw)
     assert nieuw.voorgangers == [w.oud]
@@ -296,8 +296,8 @@ def test_gkb_drenthe_says_the_sources_differ(echt):
     assert {v.deelnemer.naam for v in weg} == verwacht_weg
     assert all(v.bewijs == Bewijs.BRONNEN for v in weg)
     tekst = a.samenvatting
-    assert f"{len(van_namen)} deelnemers ({a.stand_van.bron.naam})" in tekst
-    assert f"{len(tot_namen)} ({a.stand_tot.bron.naam})" in tekst
+    assert f"{echt.van.naam}: {len(van_namen)} deelnemers ({a.stand_van.bron.naam})" in tekst
+    assert f"{echt.tot.naam}: {len(tot_namen)} ({a.stand_tot.bron.naam})" in tekst
     assert f"{len(verwacht_weg)} andere" in tekst
     assert "geen datum van uittreding" in tekst
     leden_sinds = {d.toegetreden_op for d in a.stand_tot.deelnames.all()}
