@@ -378,3 +378,26 @@ def test_the_municipality_csv_is_the_page(client):
     rijen = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert len(rijen) - 1 == len(pagina.context["resultaat"].verschillen)
     assert all(r[2] == gemeente.naam for r in rijen[1:])
+
+
+def test_a_municipality_page_loads_less_and_finds_the_same(echt):
+    """The municipality page narrows what it loads; it must find what the region finds."""
+
+    def samenvatting(resultaat):
+        return sorted(
+            (
+                v.soort,
+                v.samenwerking.pk if v.samenwerking else 0,
+                v.deelnemer.pk if v.deelnemer else 0,
+                v.bewijs,
+            )
+            for v in resultaat.verschillen
+        )
+
+    gemeenten = list(models.Gemeente.objects.op(echt.tot.datum))
+    assert gemeenten
+    for gemeente in gemeenten:
+        smal = Vergelijking(echt.van, echt.tot, gemeente=gemeente)
+        assert samenvatting(smal.voor_gemeente(gemeente)) == samenvatting(
+            echt.voor_gemeente(gemeente)
+        ), gemeente
