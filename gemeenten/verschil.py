@@ -344,19 +344,19 @@ class Vergelijking:
             arrangement.samenvatting = self._samenvatting(arrangement)
         return uit
 
-    def _gemeenten(self, stand):
+    def _deelnames(self, stand):
         return [d for d in self.deelnames.get(stand.pk, [])] if stand else []
 
     def _deelnemers(self, a):
         sw = a.samenwerking
-        van_deel = self._gemeenten(a.stand_van)
-        tot_deel = self._gemeenten(a.stand_tot)
+        van_deel = self._deelnames(a.stand_van)
+        tot_deel = self._deelnames(a.stand_tot)
         tot_gem = {d.gemeente_id: d for d in tot_deel if d.gemeente_id}
         # Municipalities of the successors (curated links), for "overgegaan".
         opvolger_gem = set()
         for opvolger in self.opvolgers.get(sw.pk, []):
             stand = self.stand.get((opvolger, self.tot.pk))
-            opvolger_gem |= {d.gemeente_id for d in self._gemeenten(stand) if d.gemeente_id}
+            opvolger_gem |= {d.gemeente_id for d in self._deelnames(stand) if d.gemeente_id}
         if a.stand_tot is not None:
             gedekt = set()
             for d in van_deel:
@@ -365,7 +365,7 @@ class Vergelijking:
             herkomst_link = {}
             for voorganger in self.voorgangers_van.get(sw.pk, []):
                 stand = self.stand.get((voorganger, self.van.pk))
-                for d in self._gemeenten(stand):
+                for d in self._deelnames(stand):
                     if d.gemeente_id:
                         for g, _ in self.erfgenamen(d.gemeente):
                             herkomst_link.setdefault(g.pk, (self.samenwerkingen[voorganger], stand))
