@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, export, kaart, kaartbeeld, views
+from . import api, export, kaart, kaartbeeld, verschil_views, views
 
 app_name = "gemeenten"
 
@@ -34,5 +34,30 @@ urlpatterns = [
         "api/gemeenten.geojson",
         kaart.GemeentenGeoJSONView.as_view(),
         name="gemeenten_geojson",
+    ),
+]
+
+# What changed between two snapshots (?van=2016&tot=2026), with CSV twins.
+urlpatterns += [
+    path("veranderingen/", verschil_views.VeranderingenView.as_view(), name="veranderingen"),
+    path(
+        "veranderingen.csv",
+        verschil_views.VeranderingenCsvView.as_view(),
+        name="veranderingen_csv",
+    ),
+    path(
+        "gemeenten/<slug:slug>/veranderingen/",
+        verschil_views.GemeenteVeranderingenView.as_view(),
+        name="gemeente_veranderingen",
+    ),
+    path(
+        "gemeenten/<slug:slug>/veranderingen.csv",
+        verschil_views.GemeenteVeranderingenCsvView.as_view(),
+        name="gemeente_veranderingen_csv",
+    ),
+    path(
+        "samenwerkingen/<slug:slug>/veranderingen/",
+        verschil_views.SamenwerkingVeranderingenView.as_view(),
+        name="samenwerking_veranderingen",
     ),
 ]

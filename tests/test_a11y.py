@@ -59,6 +59,12 @@ def html_pages():
     urls = [f"{url}?peildatum={code}" for url in pages for code in codes] or pages
     # States a bare URL does not show: search results, a filtered list with its chips.
     states = ["/zoeken/?q=zorg", "/samenwerkingen/?q=zorg&soort=gemeenschappelijke_regeling"]
+    # The change pages: a municipality formed by a merger, a successor link, a refused pair.
+    states += [
+        "/gemeenten/midden-groningen/veranderingen/?van=2016&tot=2026",
+        "/samenwerkingen/werkplein-drentsche-aa/veranderingen/",
+        "/veranderingen/?van=2026&tot=2016",
+    ]
     return urls + states + ["/test-bestaat-niet/"]
 
 

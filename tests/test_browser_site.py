@@ -295,6 +295,9 @@ def paginas_voor(peildatum):
         "kaart-partners": f"/kaart/?{pd}&weergave=partners&gemeente={gemeente.slug}",
         "zoeken": f"/zoeken/?{pd}&q=gemeente",
         "over": f"/over/?{pd}",
+        "veranderingen": f"/veranderingen/?{pd}",
+        "gemeente-veranderingen": f"/gemeenten/{gemeente.slug}/veranderingen/?{pd}",
+        "samenwerking-veranderingen": f"/samenwerkingen/{samenwerking.slug}/veranderingen/?{pd}",
         "ongeldig": f"/samenwerkingen/?{pd}&page=x",
         "404": "/test-bestaat-niet/",
     }
@@ -313,6 +316,9 @@ PAGINASOORTEN = (
     "kaart-partners",
     "zoeken",
     "over",
+    "veranderingen",
+    "gemeente-veranderingen",
+    "samenwerking-veranderingen",
     "ongeldig",
     "404",
 )

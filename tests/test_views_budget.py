@@ -48,6 +48,12 @@ def _urls(peildatum, gemeente, samenwerking):
         f"/kaart/?{pd}&weergave=partners&gemeente={gemeente.slug}&regio=1",
         f"/kaart/?{pd}&samenwerking={samenwerking.slug}&deel=tabel",
         f"/kaart/?{pd}&regio=1&weergave=lapjes&deel=tabel",
+        # What changed between two snapshots (default: oldest and newest), and the CSV twins.
+        f"/veranderingen/?{pd}",
+        f"/veranderingen.csv?{pd}",
+        f"/gemeenten/{gemeente.slug}/veranderingen/?{pd}",
+        f"/gemeenten/{gemeente.slug}/veranderingen.csv?{pd}&sep=comma",
+        f"/samenwerkingen/{samenwerking.slug}/veranderingen/?{pd}",
     ]
 
 
