@@ -65,8 +65,7 @@ def wereld(django_db_setup, django_db_blocker):
 def css_kleur(browser, slot):
     """The value of a colour slot (--kaart-<slot>) in kaart.css, as the page reads it."""
     return browser.execute_script(
-        "return getComputedStyle(document.documentElement)"
-        ".getPropertyValue(arguments[0]).trim();",
+        "return getComputedStyle(document.documentElement).getPropertyValue(arguments[0]).trim();",
         f"--kaart-{slot}",
     )
 

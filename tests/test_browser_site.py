@@ -282,6 +282,7 @@ def paginas_voor(peildatum):
         "kaart-partners": f"/kaart/?{pd}&weergave=partners&gemeente={gemeente.slug}",
         "zoeken": f"/zoeken/?{pd}&q=gemeente",
         "over": f"/over/?{pd}",
+        "api": f"/api/?{pd}",
         "ongeldig": f"/samenwerkingen/?{pd}&page=x",
         "404": "/test-bestaat-niet/",
     }
@@ -300,6 +301,7 @@ PAGINASOORTEN = (
     "kaart-partners",
     "zoeken",
     "over",
+    "api",
     "ongeldig",
     "404",
 )
@@ -318,7 +320,7 @@ def test_every_page_type_is_measured_at_320_pixels(live_url):
     paginas = {
         naam
         for naam, url in public_routes()
-        if not url.rstrip("/").endswith((".csv", ".json", ".geojson", ".svg", ".png"))
+        if not url.rstrip("/").endswith((".csv", ".json", ".geojson", ".svg", ".png", ".yaml"))
     }
     urls = paginas_voor(peildatum_met_code("2026"))
     assert tuple(urls) == PAGINASOORTEN

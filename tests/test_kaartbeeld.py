@@ -148,7 +148,11 @@ def test_one_arrangement_is_drawn_in_the_accent_colour_and_zoomed_to(client):
     wortel = boom(
         client.get("/kaart.svg", {"peildatum": "2026", "samenwerking": samenwerking.slug})
     )
-    oranje = {pad.get("data-naam") for pad in paden(wortel) if pad.get("fill") == kaartbeeld.kleur("accent")}
+    oranje = {
+        pad.get("data-naam")
+        for pad in paden(wortel)
+        if pad.get("fill") == kaartbeeld.kleur("accent")
+    }
     assert oranje == deelnemers
     assert f"Deelnemer aan {samenwerking.naam}" in teksten(wortel, "legenda")
 
