@@ -145,7 +145,7 @@
       return {
         className: "gemeentevlak",
         color: kleur("grens"),
-        weight: 1,
+        weight: maat("rand"),
         fillColor: kleur(vulling),
         fillOpacity: maat("dekking"),
       };
