@@ -62,13 +62,6 @@ def eerste_scherm(browser, selector):
     )
 
 
-@pytest.fixture
-def peildatum(live_url):
-    peildatum = models.Peildatum.objects.exclude(code__startswith="t").order_by("-datum").first()
-    assert peildatum is not None, "the real dataset (fixtures/) is not loaded"
-    return peildatum
-
-
 def aantal_gemeenten(peildatum):
     return models.GemeenteGrens.objects.filter(jaar=peildatum.grensjaar).count()
 

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.browser
 FILTERKNOP = ".filters button[type=submit]"
 
 
-@pytest.fixture
-def peildatum(live_url):
-    peildatum = models.Peildatum.objects.exclude(code__startswith="t").order_by("-datum").first()
-    assert peildatum is not None, "the real dataset (fixtures/) is not loaded"
-    return peildatum
-
-
 def verstuur(browser):
     """Submit the filter form and wait until the next page has replaced this one."""
     oud = browser.find_element(By.TAG_NAME, "html")
