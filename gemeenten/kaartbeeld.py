@@ -82,7 +82,6 @@ LETTER = "DejaVu Sans, Verdana, Arial, sans-serif"
 # DejaVu Sans is wide: about 0.6 em per character on average (bold 0.7); used to wrap lines.
 TEKENBREEDTE = 0.6
 TEKENBREEDTE_VET = 0.7
-STREEP = 6  # stripe width of an overlap, in px (as on the map page)
 
 
 def _getal(waarde):
@@ -121,15 +120,17 @@ class _Patronen:
     def defs(self):
         delen = []
         for kleuren, ident in self.ids.items():
-            zijde = STREEP * len(kleuren)
+            streep = maten()["streep"]  # stripe width of an overlap, in px, as on the page
+            zijde = streep * len(kleuren)
             strepen = "".join(
-                f'<rect x="{i * STREEP}" y="0" width="{STREEP}" height="{zijde}"'
+                f'<rect x="{_getal(i * streep)}" y="0" width="{_getal(streep)}"'
+                f' height="{_getal(zijde)}"'
                 f" fill={quoteattr(kleur)}/>"
                 for i, kleur in enumerate(kleuren)
             )
             delen.append(
-                f'<pattern id="{ident}" patternUnits="userSpaceOnUse" width="{zijde}"'
-                f' height="{zijde}" patternTransform="rotate(45)">{strepen}</pattern>'
+                f'<pattern id="{ident}" patternUnits="userSpaceOnUse" width="{_getal(zijde)}"'
+                f' height="{_getal(zijde)}" patternTransform="rotate(45)">{strepen}</pattern>'
             )
         return "".join(delen)
 
@@ -341,8 +342,6 @@ BRONNEN = (
     "Samenwerkingsatlas Noord."
 )
 KAART_CSS = "css/kaart.css"
-# The outline of an overlap and of the chosen municipality, in px (as kaartpagina.js draws).
-RANDDIKTE = {"overlap": 2.5, "focus": 4.0}
 LEGENDA_MAX_SAMENWERKINGEN = 24
 
 
@@ -354,14 +353,32 @@ class GeenKleuren(RuntimeError):
 def kleuren():
     """{slot: value} of the `--kaart-<slot>: value;` custom properties in kaart.css, the one
     place the map colours are defined (read once a process)."""
+    pad, css = _kaart_css()
+    gevonden = dict(re.findall(r"--kaart-([a-z0-9-]+)\s*:\s*([^;}]+?)\s*[;}]", css))
+    if not gevonden:
+        raise GeenKleuren(f"{pad} defines no --kaart-* colours.")
+    return gevonden
+
+
+def _kaart_css():
     pad = finders.find(KAART_CSS)
     if not pad:
         raise GeenKleuren(f"{KAART_CSS} is not found by the static files finders.")
     with open(pad, encoding="utf-8") as bestand:
-        css = re.sub(r"/\*.*?\*/", "", bestand.read(), flags=re.S)
-    gevonden = dict(re.findall(r"--kaart-([a-z0-9-]+)\s*:\s*([^;}]+?)\s*[;}]", css))
-    if not gevonden:
-        raise GeenKleuren(f"{pad} defines no --kaart-* colours.")
+        return pad, re.sub(r"/\*.*?\*/", "", bestand.read(), flags=re.S)
+
+
+@functools.cache
+def maten():
+    """{naam: number} of the `--kaartmaat-<naam>: number;` custom properties in kaart.css:
+    outline and stripe widths in px, as the page draws them (read once a process)."""
+    pad, css = _kaart_css()
+    gevonden = {
+        naam: float(waarde)
+        for naam, waarde in re.findall(r"--kaartmaat-([a-z0-9-]+)\s*:\s*([0-9.]+)\s*[;}]", css)
+    }
+    if not {"rand", "rand-overlap", "rand-focus", "streep"} <= set(gevonden):
+        raise GeenKleuren(f"{pad} lacks the --kaartmaat-* outline and stripe widths.")
     return gevonden
 
 
@@ -427,7 +444,7 @@ def beschrijving(beeld, peildatum, grenzen, url):
                 geometrie=grens.kaartgeometrie,
                 kleuren=tuple(kleur(slot) for slot in vlak["v"]),
                 rand=kleur("rand") if rand else kleur("grens"),
-                randdikte=RANDDIKTE.get(rand, 1.0),
+                randdikte=maten()[f"rand-{rand}" if rand else "rand"],
                 label=str(vlak.get("label", "")),
                 beschrijving=_vlaktekst(grens.gemeente, vlak, per_gemeente.get(code, []), beeld),
             )

@@ -20,6 +20,8 @@ urlpatterns = [
     path("gemeenten/<slug:slug>.csv", export.GemeenteCsvView.as_view(), name="gemeente_csv"),
     path("samenwerkingen.csv", export.SamenwerkingenCsvView.as_view(), name="samenwerkingen_csv"),
     # JSON API
+    path("api/", views.ApiView.as_view(), name="api"),
+    path("api/openapi.yaml", views.OpenApiView.as_view(), name="openapi"),
     path("api/samenwerkingen.json", api.SamenwerkingenApiView.as_view(), name="api_samenwerkingen"),
     path(
         "api/samenwerkingen/<slug:slug>.json",

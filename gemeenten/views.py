@@ -6,10 +6,12 @@ Query budget: every page runs at most eight SQL queries whatever the size of the
 
 import re
 
+from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -225,3 +227,23 @@ class ZoekenView(PeildatumMixin, TemplateView):
 class OverView(PeildatumMixin, TemplateView):
     template_name = "gemeenten/over.html"
     peildatum_verplicht = False
+
+
+class ApiView(PeildatumMixin, TemplateView):
+    """The open-data documentation (docs/api.md, in Dutch, with working example links)."""
+
+    template_name = "gemeenten/api.html"
+    peildatum_verplicht = False
+
+
+class OpenApiView(PeildatumMixin, View):
+    """docs/openapi.yaml, the machine-readable description of the API, as a download. The
+    file is the same for every snapshot; the peildatum is checked like on every route."""
+
+    peildatum_verplicht = False
+    bestand = settings.BASE_DIR / "docs" / "openapi.yaml"
+
+    def get(self, request):
+        return HttpResponse(
+            self.bestand.read_bytes(), content_type="application/yaml; charset=utf-8"
+        )

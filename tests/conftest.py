@@ -80,6 +80,16 @@ def live_url(django_db_setup, django_db_blocker):
     django_db_blocker.restore()
 
 
+@pytest.fixture
+def peildatum(live_url):
+    """The latest real snapshot (fixtures/), served by `live_url`; a module may override it."""
+    from gemeenten import models
+
+    peildatum = models.Peildatum.objects.exclude(code__startswith="t").order_by("-datum").first()
+    assert peildatum is not None, "the real dataset (fixtures/) is not loaded"
+    return peildatum
+
+
 @pytest.fixture(scope="session")
 def _chromium():
     from selenium import webdriver

@@ -1,8 +1,8 @@
 """Accessibility audit: axe-core (npm package, pinned in package-lock.json) in real Chromium.
 
 Every HTML page type (discovered from the URLconf) for every snapshot, plus the 404 page,
-must have no serious or critical axe violations. All violations, of any impact, are written
-to artifacts/a11y.json for the record. `make test` installs axe-core first (`npm ci`).
+must have no axe violations of any impact (minor and moderate included). All violations are
+written to artifacts/a11y.json for the record. `make test` installs axe-core first (`npm ci`).
 """
 
 import json
@@ -17,7 +17,6 @@ from gemeenten.models import Peildatum
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 REPORT = ROOT / "artifacts" / "a11y.json"
-BLOCKING = {"serious", "critical"}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -49,7 +48,7 @@ def html_pages():
     pages = [
         url
         for _, url in public_routes()
-        if not url.rstrip("/").endswith((".csv", ".json", ".geojson", ".svg", ".png"))
+        if not url.rstrip("/").endswith((".csv", ".json", ".geojson", ".svg", ".png", ".yaml"))
     ]
     codes = list(
         Peildatum.objects.exclude(code__startswith="t")
@@ -58,14 +57,27 @@ def html_pages():
     )
     urls = [f"{url}?peildatum={code}" for url in pages for code in codes] or pages
     # States a bare URL does not show: search results, a filtered list with its chips.
-    states = ["/zoeken/?q=zorg", "/samenwerkingen/?q=zorg&soort=gemeenschappelijke_regeling"]
-    # The change pages: a municipality formed by a merger, a successor link, a refused pair.
-    states += [
+    states = [
+        "/zoeken/?q=zorg",
+        "/samenwerkingen/?q=zorg&soort=gemeenschappelijke_regeling",
+        # The map's views: the patchwork of a theme, the partners of one municipality, one
+        # arrangement highlighted, and the count view of a theme.
+        "/kaart/?taakveld=6",
+        "/kaart/?weergave=partners&gemeente=groningen",
+        "/kaart/?weergave=intensiteit&taakveld=7",
+        f"/kaart/?samenwerking={_een_samenwerking()}",
+        # The change pages: a municipality formed by a merger, a successor link, a refused pair.
         "/gemeenten/midden-groningen/veranderingen/?van=2016&tot=2026",
         "/samenwerkingen/werkplein-drentsche-aa/veranderingen/",
         "/veranderingen/?van=2026&tot=2016",
     ]
     return urls + states + ["/test-bestaat-niet/"]
+
+
+def _een_samenwerking():
+    from gemeenten.models import Samenwerking
+
+    return Samenwerking.objects.exclude(slug__startswith="test-").values_list("slug", flat=True)[0]
 
 
 def audit(browser, url, axe_source):
@@ -88,31 +100,30 @@ def audit(browser, url, axe_source):
     return result["violations"]
 
 
-def test_no_serious_or_critical_axe_violations(browser, live_url, axe_source):
+def test_no_axe_violations(browser, live_url, axe_source):
     report = {}
     blocking = []
     for path in html_pages():
         violations = audit(browser, live_url + path, axe_source)
         report[path] = violations
         for violation in violations:
-            if violation["impact"] in BLOCKING:
-                for node in violation["nodes"]:
-                    blocking.append(
-                        f"{path}: {violation['id']} ({violation['impact']}: {violation['help']})"
-                        f" at {node['target']}: {node['html']}"
-                    )
+            for node in violation["nodes"]:
+                blocking.append(
+                    f"{path}: {violation['id']} ({violation['impact']}: {violation['help']})"
+                    f" at {node['target']}: {node['html']}"
+                )
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(
         "\naxe: "
         + ", ".join(f"{path} {len(v)}" for path, v in report.items())
-        + f" — {len(blocking)} serious/critical"
+        + f" — {len(blocking)} violating nodes"
     )
     assert not blocking, "\n".join(blocking)
 
 
 @pytest.mark.parametrize("template", ["500.html", "503.html"])
-def test_standalone_error_pages_have_no_serious_violations(browser, axe_source, template, tmp_path):
+def test_standalone_error_pages_have_no_violations(browser, axe_source, template, tmp_path):
     """500 and 503 are rendered without a request; audited as files in the same browser."""
     from django.template import loader
 
@@ -121,18 +132,20 @@ def test_standalone_error_pages_have_no_serious_violations(browser, axe_source, 
     browser.get(page.as_uri())
     browser.execute_script(axe_source)
     result = browser.execute_async_script(RUN_AXE)
-    blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING]
-    assert not blocking, (template, blocking)
+    assert not result["violations"], (template, result["violations"])
 
 
 def test_the_audit_can_fail(browser, live_url, axe_source):
-    """A page with known violations (an image without alt, an unlabelled input) is caught."""
+    """A page with known violations is caught: an image without alt and an unlabelled input
+    (critical), and text outside every landmark (moderate: it counts too)."""
     browser.get(live_url + "/test-bestaat-niet/")
     browser.execute_script(
         "document.querySelector('main, body').insertAdjacentHTML('beforeend',"
         ' \'<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text">\');'
+        "document.body.insertAdjacentHTML('afterbegin', '<p>Buiten elk landmark</p>');"
     )
     browser.execute_script(axe_source)
     result = browser.execute_async_script(RUN_AXE)
-    found = {v["id"] for v in result["violations"] if v["impact"] in BLOCKING}
-    assert {"image-alt", "label"} <= found, found
+    found = {v["id"]: v["impact"] for v in result["violations"]}
+    assert {"image-alt", "label", "region"} <= set(found), found
+    assert found["region"] == "moderate", found

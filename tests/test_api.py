@@ -1,5 +1,6 @@
 """The JSON API: same selection as the list, one arrangement with its history, JSON errors."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,32 @@ def test_openapi_document_matches_the_responses(client, wereld):
             "application/json"
         ]["schema"]["properties"]
     )
+
+
+def test_the_api_page_documents_every_filter_in_dutch_with_working_links(client):
+    from gemeenten.filters import SamenwerkingFilter
+
+    response = client.get("/api/", {"peildatum": "2026"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Open data: API en CSV</h1>" in html
+    for naam in SamenwerkingFilter.parameters:
+        assert f"<code>{naam}</code>" in html, naam
+    links = set(re.findall(r'href="([^"]+)"', html))
+    assert "/api/openapi.yaml" in links
+    # The example links answer, and carry the peildatum of the page.
+    for link in sorted(links):
+        if link.startswith(("/api/samenwerkingen.json", "/samenwerkingen.csv", "/gemeenten.csv")):
+            assert "peildatum=2026" in link, link
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+    # The footer of every page leads here.
+    assert 'href="/api/?peildatum=2026"' in client.get("/", {"peildatum": "2026"}).content.decode()
+
+
+def test_the_openapi_file_is_served_as_yaml(client):
+    bestand = Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml"
+    response = client.get("/api/openapi.yaml")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/yaml; charset=utf-8"
+    assert response.content == bestand.read_bytes()
+    assert "/api/samenwerkingen.json" in yaml.safe_load(response.content)["paths"]

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.browser
 FILTERKNOP = ".filters button[type=submit]"
 
 
-@pytest.fixture
-def peildatum(live_url):
-    peildatum = models.Peildatum.objects.exclude(code__startswith="t").order_by("-datum").first()
-    assert peildatum is not None, "the real dataset (fixtures/) is not loaded"
-    return peildatum
-
-
 def nieuwe_pagina(browser, actie):
     """Do `actie` (it navigates) and wait until the next page has replaced this one.
 
@@ -298,6 +291,7 @@ def paginas_voor(peildatum):
         "veranderingen": f"/veranderingen/?{pd}",
         "gemeente-veranderingen": f"/gemeenten/{gemeente.slug}/veranderingen/?{pd}",
         "samenwerking-veranderingen": f"/samenwerkingen/{samenwerking.slug}/veranderingen/?{pd}",
+        "api": f"/api/?{pd}",
         "ongeldig": f"/samenwerkingen/?{pd}&page=x",
         "404": "/test-bestaat-niet/",
     }
@@ -319,6 +313,7 @@ PAGINASOORTEN = (
     "veranderingen",
     "gemeente-veranderingen",
     "samenwerking-veranderingen",
+    "api",
     "ongeldig",
     "404",
 )
@@ -337,7 +332,7 @@ def test_every_page_type_is_measured_at_320_pixels(live_url):
     paginas = {
         naam
         for naam, url in public_routes()
-        if not url.rstrip("/").endswith((".csv", ".json", ".geojson", ".svg", ".png"))
+        if not url.rstrip("/").endswith((".csv", ".json", ".geojson", ".svg", ".png", ".yaml"))
     }
     urls = paginas_voor(peildatum_met_code("2026"))
     assert tuple(urls) == PAGINASOORTEN

@@ -148,7 +148,11 @@ def test_one_arrangement_is_drawn_in_the_accent_colour_and_zoomed_to(client):
     wortel = boom(
         client.get("/kaart.svg", {"peildatum": "2026", "samenwerking": samenwerking.slug})
     )
-    oranje = {pad.get("data-naam") for pad in paden(wortel) if pad.get("fill") == "#d4380d"}
+    oranje = {
+        pad.get("data-naam")
+        for pad in paden(wortel)
+        if pad.get("fill") == kaartbeeld.kleur("accent")
+    }
     assert oranje == deelnemers
     assert f"Deelnemer aan {samenwerking.naam}" in teksten(wortel, "legenda")
 
@@ -159,7 +163,7 @@ def test_partners_view_marks_the_chosen_municipality(client):
             "/kaart.svg", {"peildatum": "2026", "weergave": "partners", "gemeente": "groningen"}
         )
     )
-    gekozen = [pad for pad in paden(wortel) if pad.get("fill") == "#0b3d6e"]
+    gekozen = [pad for pad in paden(wortel) if pad.get("fill") == kaartbeeld.kleur("focus")]
     assert [pad.get("data-naam") for pad in gekozen] == ["Groningen"]
     assert teksten(wortel, "legenda")[0] == "Gedeelde samenwerkingen met Groningen"
 

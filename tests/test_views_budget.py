@@ -33,6 +33,8 @@ def _urls(peildatum, gemeente, samenwerking):
         f"/samenwerkingen/{samenwerking.slug}/?{pd}",
         f"/zoeken/?q=gr&{pd}",
         f"/over/?{pd}",
+        f"/api/?{pd}",
+        f"/api/openapi.yaml?{pd}",
         f"/gemeenten.csv?{pd}",
         f"/gemeenten/{gemeente.slug}.csv?{pd}",
         f"/samenwerkingen.csv?{pd}&regio=1",

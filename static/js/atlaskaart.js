@@ -22,6 +22,12 @@
     return getComputedStyle(document.documentElement).getPropertyValue("--kaart-" + slot).trim();
   }
 
+  /* A number of the map's drawing (outline widths, stripe width, fill opacity), from kaart.css
+     (--kaartmaat-<naam>), which the server's map image reads too. */
+  function maat(naam) {
+    return parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--kaartmaat-" + naam));
+  }
+
   const geojsonCache = new Map();
 
   function laadGeoJSON(url) {
@@ -56,16 +62,17 @@
     return kaart;
   }
 
-  /* A legend control: `regels` is a list of {kleur (a slot), tekst}. */
-  function legenda(titel, regels) {
-    const control = L.control({ position: "bottomright" });
-    control.onAdd = function () {
-      const doos = L.DomUtil.create("div", "kaart-legenda");
-      vulLegenda(doos, titel, regels);
-      L.DomEvent.disableClickPropagation(doos);
-      return doos;
-    };
-    return control;
+  /* The legend of a map stands outside it, right after the map element, so it covers no
+     municipality: `regels` is a list of {kleur (a slot), tekst}. */
+  function legenda(element, titel, regels) {
+    let doos = element.nextElementSibling;
+    if (!doos || !doos.classList.contains("kaart-legenda")) {
+      doos = document.createElement("div");
+      doos.className = "kaart-legenda";
+      element.insertAdjacentElement("afterend", doos);
+    }
+    vulLegenda(doos, titel, regels);
+    return doos;
   }
 
   function vulLegenda(doos, titel, regels) {
@@ -138,9 +145,9 @@
       return {
         className: "gemeentevlak",
         color: kleur("grens"),
-        weight: 1,
+        weight: maat("rand"),
         fillColor: kleur(vulling),
-        fillOpacity: 0.85,
+        fillOpacity: maat("dekking"),
       };
     }
 
@@ -151,6 +158,7 @@
         pad.bindPopup(() => miniPopup(feature.properties, intensiteit));
       },
     });
+    sluitMetEscape(kaart);
 
     const gemarkeerd = L.latLngBounds([]);
     let focus = null;
@@ -175,13 +183,14 @@
       if (pad.getElement()) {
         pad.getElement().setAttribute("data-code", pad.feature.properties.cbs_code);
       }
+      geenTabstop(pad);
     });
     if (focus) {
       focus.bringToFront();
     }
 
     if (intensiteit) {
-      legenda("Aantal samenwerkingen", config.legenda || []).addTo(kaart);
+      legenda(element, "Aantal samenwerkingen", config.legenda || []);
     } else {
       const regels = [];
       if (config.focus) {
@@ -194,9 +203,33 @@
         });
       }
       regels.push({ kleur: "grijs", tekst: "Overige gemeenten" });
-      legenda("Legenda", regels).addTo(kaart);
+      legenda(element, "Legenda", regels);
     }
     element.dataset.geladen = "ja";
+  }
+
+  /* Esc closes an open popup wherever the focus is (Leaflet does so only while the map itself
+     has the focus); a focus inside the popup goes back to the map. */
+  function sluitMetEscape(kaart) {
+    document.addEventListener("keydown", (gebeurtenis) => {
+      if (gebeurtenis.key !== "Escape" || !kaart._popup || !kaart.hasLayer(kaart._popup)) {
+        return;
+      }
+      const houder = kaart.getContainer();
+      const focusInPopup = kaart._popup.getElement().contains(document.activeElement);
+      kaart.closePopup();
+      if (focusInPopup) {
+        houder.focus();
+      }
+    });
+  }
+
+  /* Polygons are no tab stops: the table beside each map is the keyboard route (docs/kaart.md). */
+  function geenTabstop(pad) {
+    const el = pad.getElement && pad.getElement();
+    if (el) {
+      el.setAttribute("tabindex", "-1");
+    }
   }
 
   function miniPopup(eigenschappen, metAantal) {
@@ -215,6 +248,9 @@
 
   window.Atlaskaart = {
     kleur: kleur,
+    maat: maat,
+    sluitMetEscape: sluitMetEscape,
+    geenTabstop: geenTabstop,
     laadGeoJSON: laadGeoJSON,
     leesConfig: leesConfig,
     maakKaart: maakKaart,

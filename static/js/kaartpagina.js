@@ -24,11 +24,19 @@
   const zoekterm = document.getElementById("kaart-zoekterm");
   const zoeklijst = document.getElementById("kaart-zoeklijst");
   const zoekmelding = document.getElementById("kaart-zoekmelding");
+  const legendaDoos = document.getElementById("kaart-legenda");
+  const status = document.getElementById("kaart-status");
+  const filters = document.getElementById("kaart-filters");
+
+  // Map first: on a narrow screen the filters fold behind their "Filters" summary (open in
+  // the HTML, so that without JavaScript the form is simply there).
+  if (filters && window.matchMedia("(max-width: 63.99rem)").matches) {
+    filters.open = false;
+  }
 
   let kaart = null;
   let laag = null;
   const lagen = new Map(); // CBS code -> Leaflet polygon
-  let legendaDoos = null;
   let aantalLabels = null; // count labels on municipalities where arrangements overlap
   let beeld = null; // the current view, as the server sent it
   let gezocht = null; // CBS code of the municipality found by the search box
@@ -63,7 +71,7 @@
         defs = document.createElementNS(ns, "defs");
         svg.insertBefore(defs, svg.firstChild);
       }
-      const breedte = 6;
+      const breedte = A.maat("streep");
       const patroon = document.createElementNS(ns, "pattern");
       patroon.setAttribute("id", id);
       patroon.setAttribute("patternUnits", "userSpaceOnUse");
@@ -86,18 +94,21 @@
 
   function stijlVoor(code) {
     const vlak = vlakVan(code);
-    const stijl = { color: A.kleur("grens"), weight: 1, opacity: 1, fillOpacity: vlak.dof ? 0.6 : 0.85 };
+    const stijl = {
+      color: A.kleur("grens"),
+      weight: A.maat("rand"),
+      opacity: 1,
+      fillOpacity: A.maat(vlak.dof ? "dekking-dof" : "dekking"),
+    };
     stijl.fillColor = vlak.v.length > 1 ? streeppatroon(vlak.v) : A.kleur(vlak.v[0]);
-    if (vlak.rand === "overlap") {
+    if (vlak.rand) {
+      // "overlap" or "focus": a dark outline of the width kaart.css gives it.
       stijl.color = A.kleur("rand");
-      stijl.weight = 2.5;
-    } else if (vlak.rand === "focus") {
-      stijl.color = A.kleur("rand");
-      stijl.weight = 4;
+      stijl.weight = A.maat("rand-" + vlak.rand);
     }
     if (code === gezocht) {
       stijl.color = A.kleur("focus");
-      stijl.weight = 4;
+      stijl.weight = A.maat("rand-focus");
     }
     return stijl;
   }
@@ -146,6 +157,7 @@
       }
     });
     A.vulLegenda(legendaDoos, beeld.legenda.titel, beeld.legenda.regels);
+    legendaDoos.hidden = false;
     element.setAttribute("aria-label", "Kaart: " + beeld.titel);
     element.dataset.weergave = beeld.weergave;
     element.dataset.geladen = "ja";
@@ -300,6 +312,8 @@
         tabel.dataset.staat = beeld.query;
         teken();
         volgLinks();
+        // One short sentence for a screen reader, not the whole table (no live region).
+        status.textContent = "Kaart en tabel bijgewerkt: " + beeld.titel + ".";
         return beeld;
       })
       .catch((fout) => {
@@ -482,13 +496,8 @@
         pad_element.setAttribute("data-code", code);
       }
     });
-    const legenda = L.control({ position: "bottomright" });
-    legenda.onAdd = () => {
-      legendaDoos = L.DomUtil.create("div", "kaart-legenda");
-      L.DomEvent.disableClickPropagation(legendaDoos);
-      return legendaDoos;
-    };
-    legenda.addTo(kaart);
+    lagen.forEach((pad) => A.geenTabstop(pad));
+    A.sluitMetEscape(kaart);
     beeld = leesBeeld();
     teken();
     volgLinks();
