@@ -153,17 +153,23 @@ def voor_peildatum(peildatum, gemeenten):
 # ---- what a page shows -------------------------------------------------------------------
 
 
+def _sleutel(score):
+    """What ranks a Score: its figures, rounded so that the order of summation (which
+    differs with the order of the arrangements) never decides a rank."""
+    return (round(score.jaccard, 9), round(score.gedeeld or 0, 9))
+
+
 def rangschik(scores, namen):
     """The region ranking: [(rank, Score)] with a value first, highest mean Jaccard first
     (then the share of recurring partners, then the name); equal figures share a rank. Those
     without a value follow with rank None. `namen`: {code: name}."""
     met = [s for s in scores.values() if s.jaccard is not None]
     zonder = [s for s in scores.values() if s.jaccard is None]
-    met.sort(key=lambda s: (-s.jaccard, -(s.gedeeld or 0), namen.get(s.code, s.code)))
+    met.sort(key=lambda s: (tuple(-v for v in _sleutel(s)), namen.get(s.code, s.code)))
     zonder.sort(key=lambda s: namen.get(s.code, s.code))
     rijen, vorige, rang = [], None, 0
     for positie, score in enumerate(met, start=1):
-        sleutel = (round(score.jaccard, 6), round(score.gedeeld or 0, 6))
+        sleutel = _sleutel(score)
         if sleutel != vorige:
             rang, vorige = positie, sleutel
         rijen.append((rang, score))
@@ -195,10 +201,7 @@ def profiel(gemeente, peildatum):
     rang = None
     if eigen.jaccard is not None:
         # Competition rank: 1 + how many have a higher figure (same key as `rangschik`).
-        sleutel = (round(eigen.jaccard, 6), round(eigen.gedeeld or 0, 6))
-        rang = 1 + sum(
-            1 for s in met_waarde if (round(s.jaccard, 6), round(s.gedeeld or 0, 6)) > sleutel
-        )
+        rang = 1 + sum(1 for s in met_waarde if _sleutel(s) > _sleutel(eigen))
     return {
         "score": eigen,
         "rang": rang,
