@@ -59,6 +59,7 @@ def html_pages():
     urls = [f"{url}?peildatum={code}" for url in pages for code in codes] or pages
     # States a bare URL does not show: search results, a filtered list with its chips.
     states = ["/zoeken/?q=zorg", "/samenwerkingen/?q=zorg&soort=gemeenschappelijke_regeling"]
+    states.append("/kaart/?weergave=congruentie")
     return urls + states + ["/test-bestaat-niet/"]
 
 

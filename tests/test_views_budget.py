@@ -48,6 +48,8 @@ def _urls(peildatum, gemeente, samenwerking):
         f"/kaart/?{pd}&weergave=partners&gemeente={gemeente.slug}&regio=1",
         f"/kaart/?{pd}&samenwerking={samenwerking.slug}&deel=tabel",
         f"/kaart/?{pd}&regio=1&weergave=lapjes&deel=tabel",
+        f"/kaart/?{pd}&weergave=congruentie&regio=1",
+        f"/kaart/?{pd}&weergave=congruentie&taakveld={hoofd}&gemeente={gemeente.slug}&deel=tabel",
     ]
 
 
