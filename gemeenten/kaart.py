@@ -554,6 +554,15 @@ class Kaartbeeld:
             ],
             "spreiding": congruentie.spreiding(s.jaccard for s in scores.values()),
             "spreiding_gedeeld": congruentie.spreiding(s.gedeeld for s in scores.values()),
+            # The table marks "one theme only" with an asterisk and says it once, below.
+            "een_thema": next(
+                (
+                    s.reden_gedeeld
+                    for s in scores.values()
+                    if s.jaccard is not None and s.gedeeld is None
+                ),
+                "",
+            ),
             "vlakken": vlakken,
             "legenda": {
                 "titel": "Gemiddelde overeenkomst van de partners (Jaccard)",
