@@ -442,11 +442,28 @@ def test_browser_paints_the_congruence_classes(browser, live_url, settings):
     wacht.until(lambda b: congruentie.getal(hoogste.jaccard) in popup.text)
     assert "Gemiddelde overeenkomst van de partners" in popup.text
 
-    # axe-core on this view: nothing serious or critical.
-    browser.execute_script(AXE.read_text())
-    browser.set_script_timeout(60)
-    resultaat = browser.execute_async_script(RUN_AXE)
-    ernstig = [
-        (v["id"], v["nodes"][0]["html"]) for v in resultaat["violations"] if v["impact"] in BLOCKING
-    ]
-    assert not ernstig, ernstig
+    # axe-core: nothing serious or critical on the page (as tests/test_a11y.py), and no
+    # violation at all in what this feature adds (the table, the profile's section, /over/'s).
+    binnen = RUN_AXE.replace("axe.run(document,", "axe.run(arguments[0],")
+    assert binnen != RUN_AXE
+    for url, deel in (
+        (None, "#kaart-tabel"),
+        (
+            f"/gemeenten/{models.Gemeente.objects.get(cbs_code=hoogste.code).slug}/"
+            f"?peildatum={peildatum.code}",
+            "section[aria-labelledby=congruentie]",
+        ),
+        ("/over/", "section[aria-labelledby=congruentie]"),
+    ):
+        if url:
+            browser.get(live_url + url)
+            assert browser.find_element(By.CSS_SELECTOR, deel).is_displayed()
+        browser.execute_script(AXE.read_text())
+        browser.set_script_timeout(60)
+        pagina = browser.execute_async_script(RUN_AXE)
+        assert "error" not in pagina, pagina
+        ernstig = [(v["id"], v["nodes"][0]["html"]) for v in pagina["violations"]]
+        assert not [v for v in pagina["violations"] if v["impact"] in BLOCKING], (url, ernstig)
+        eigen = browser.execute_async_script(binnen, deel)
+        assert "error" not in eigen, eigen
+        assert not eigen["violations"], (url, eigen["violations"])
