@@ -59,8 +59,8 @@ class Score:
         return GEEN_SAMENWERKING if self.samenwerkingen == 0 else EEN_THEMA
 
 
-def _bits(aantal):
-    return bin(aantal).count("1")
+def _bits(masker):
+    return masker.bit_count()
 
 
 def bereken(samenwerkingen, gemeenten):
