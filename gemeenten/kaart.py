@@ -24,7 +24,7 @@ from django.views import View
 from django.views.decorators.gzip import gzip_page
 from django.views.generic import TemplateView
 
-from . import queries
+from . import congruentie, queries
 from .filters import SamenwerkingFilter
 from .models import Deelname, Gemeente, GemeenteGrens, Samenwerking, rangschik_partners
 from .peildatum import JsonPeildatumMixin, PeildatumMixin
@@ -170,10 +170,12 @@ def intensiteitslegenda(klassen):
 # ---- the /kaart/ page ------------------------------------------------------------------
 
 INTENSITEIT, LAPJES, PARTNERS, SAMENWERKING = "intensiteit", "lapjes", "partners", "samenwerking"
+CONGRUENTIE = "congruentie"
 WEERGAVEN = (
     (INTENSITEIT, "Aantal samenwerkingen per gemeente"),
     (LAPJES, "Samenwerkingen in kleur (lappendeken)"),
     (PARTNERS, "Met wie werkt een gemeente samen"),
+    (CONGRUENTIE, "Steeds dezelfde partners? (congruentie)"),
 )
 # Filters that narrow the selection: with any of them the automatic view is the patchwork.
 SMALLERE_FILTERS = ("q", "taakveld", "rechtsvorm", "soort", "schaal", "provincie", "gemeente")
@@ -187,7 +189,9 @@ class Kaartweergave(forms.Form):
         required=False,
         choices=[("", "automatisch"), *WEERGAVEN],
         error_messages={
-            "invalid_choice": "Onbekende weergave: kies intensiteit, lapjes of partners."
+            "invalid_choice": "Onbekende weergave: kies "
+            + ", ".join(waarde for waarde, _ in WEERGAVEN[:-1])
+            + f" of {WEERGAVEN[-1][0]}."
         },
     )
     samenwerking = forms.ChoiceField(
@@ -228,6 +232,7 @@ class Kaartbeeld:
         self.selectie_data = getattr(filterset.form, "cleaned_data", {})
         alle = queries.kaart_samenwerkingen(peildatum, filterset.qs)
         self.alle = [als_kaart(Rij.uit_kaart(s, peildatum)) | {"gekozen": s.gekozen} for s in alle]
+        self.aard = {s.slug: s.aard for s in alle}  # the congruence counts collaborations only
         self.form = Kaartweergave(data, alle)
         self.form.is_valid()
         self.fouten = [fout for fouten in filterset.form.errors.values() for fout in fouten]
@@ -361,6 +366,8 @@ class Kaartbeeld:
             titel = f"Met wie werkt {gemeente.naam} samen{achter}"
         elif weergave == LAPJES:
             titel = f"Samenwerkingen{achter}"
+        elif weergave == CONGRUENTIE:
+            titel = f"Steeds dezelfde partners? Congruentie per gemeente{achter}"
         else:
             titel = f"Aantal samenwerkingen per gemeente{achter}"
         partners = self.partners(selectie) if weergave == PARTNERS else []
@@ -380,6 +387,8 @@ class Kaartbeeld:
             "wis_samenwerking_url": f"{reverse('gemeenten:kaart')}?"
             + urlencode(self.query(samenwerking=None)),
         }
+        if weergave == CONGRUENTIE:
+            beeld["congruentie"] = self.congruentie(selectie)
         beeld["tekenen"] = self.tekenen(beeld, per_gemeente, filter_tekst)
         return beeld
 
@@ -389,7 +398,7 @@ class Kaartbeeld:
         its popup (indices into `samenwerkingen`); the legend; the URL of the state."""
         weergave, selectie = beeld["weergave"], beeld["selectie"]
         gemeente = beeld["gemeente"]
-        in_popup = weergave != SAMENWERKING and any(
+        in_popup = weergave not in (SAMENWERKING, CONGRUENTIE) and any(
             self.staat[naam] for naam in (*SMALLERE_FILTERS, "regio")
         )
         popup_lijst = {}  # slug -> index in `samenwerkingen`
@@ -414,6 +423,8 @@ class Kaartbeeld:
                 if len(hier) > 1:
                     vlak["rand"] = "overlap"
                     vlak["label"] = len(hier)
+            elif weergave == CONGRUENTIE:
+                vlak.update(beeld["congruentie"]["vlakken"][code])
             elif weergave == PARTNERS and code == gemeente.cbs_code:
                 vlak["v"], vlak["rand"] = ["focus"], "focus"
             else:
@@ -458,6 +469,8 @@ class Kaartbeeld:
 
     def legenda(self, beeld, klassen):
         weergave = beeld["weergave"]
+        if weergave == CONGRUENTIE:
+            return beeld["congruentie"]["legenda"]
         if weergave == SAMENWERKING:
             regels = [
                 {"kleur": "accent", "tekst": f"Deelnemer aan {beeld['samenwerking']['naam']}"},
@@ -483,6 +496,79 @@ class Kaartbeeld:
             regels.insert(0, {"kleur": "focus", "tekst": naam})
             return {"titel": f"Gedeelde samenwerkingen met {naam}", "regels": regels}
         return {"titel": "Aantal samenwerkingen", "regels": regels}
+
+    def congruentie(self, selectie):
+        """The congruence view: per municipality its figures (gemeenten/congruentie.py) over
+        the collaborations of the selection, the region ranking, the class of each (its fill,
+        the tooltip's figure and the popup's sentence) and the legend."""
+        scores = congruentie.bereken(
+            congruentie.uit_kaartselectie(selectie, self.aard),
+            [g.cbs_code for g in self.gemeenten],
+        )
+        klassen = congruentie.klassen(scores)
+        vlakken = {}
+        for code, score in scores.items():
+            if score.jaccard is None:
+                tekst = f"Congruentie niet te bepalen: {score.reden_jaccard}."
+                vlakken[code] = {"v": ["grijs"], "n": "niet te bepalen", "tekst": tekst}
+                continue
+            tekst = (
+                f"Gemiddelde overeenkomst van de partners: {congruentie.getal(score.jaccard)} "
+                f"(over {score.samenwerkingen} samenwerkingen met {score.partners} partners)"
+            )
+            if score.gedeeld is not None:
+                tekst += (
+                    f"; {score.terugkerend} van de {score.partners} partners in twee of meer "
+                    "thema's"
+                )
+            vlakken[code] = {
+                "v": [congruentie.klasse(klassen, score)],
+                "n": congruentie.getal(score.jaccard),
+                "tekst": tekst + ".",
+            }
+        namen = {g.cbs_code: g for g in self.gemeenten}
+        woorden = {
+            congruentie.KLASSEN[0]: "minst vaak dezelfde partners",
+            congruentie.KLASSEN[1]: "daartussen",
+            congruentie.KLASSEN[2]: "vaakst dezelfde partners",
+        }
+        regels = (
+            [{"kleur": "grijs", "tekst": "niet te bepalen"}]
+            if None in (s.jaccard for s in scores.values())
+            else []
+        )
+        regels += [
+            {
+                "kleur": k["slot"],
+                "tekst": f"{congruentie.bereik(k)}: {woorden[k['slot']]} "
+                f"({k['aantal']} gemeente{'' if k['aantal'] == 1 else 'n'})",
+            }
+            for k in klassen
+        ]
+        return {
+            "ranglijst": [
+                {"rang": rang, "score": score, "gemeente": namen[score.code]}
+                for rang, score in congruentie.rangschik(
+                    scores, {code: g.naam for code, g in namen.items()}
+                )
+            ],
+            "spreiding": congruentie.spreiding(s.jaccard for s in scores.values()),
+            "spreiding_gedeeld": congruentie.spreiding(s.gedeeld for s in scores.values()),
+            # The table marks "one theme only" with an asterisk and says it once, below.
+            "een_thema": next(
+                (
+                    s.reden_gedeeld
+                    for s in scores.values()
+                    if s.jaccard is not None and s.gedeeld is None
+                ),
+                "",
+            ),
+            "vlakken": vlakken,
+            "legenda": {
+                "titel": "Gemiddelde overeenkomst van de partners (Jaccard)",
+                "regels": regels,
+            },
+        }
 
 
 def _plat(keuzes):

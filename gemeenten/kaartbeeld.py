@@ -399,6 +399,8 @@ def _vlaktekst(gemeente, vlak, hier, beeld):
     weergave = beeld["weergave"]
     if weergave == kaart.SAMENWERKING:
         return f"{gemeente.naam}: {'doet niet mee' if vlak.get('dof') else 'doet mee'}"
+    if weergave == kaart.CONGRUENTIE:
+        return f"{gemeente.naam}: {vlak['tekst']}"
     if weergave == kaart.PARTNERS:
         if vlak.get("rand") == "focus":
             return f"{gemeente.naam} (gekozen gemeente)"

@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from . import kaart, queries
+from . import congruentie, kaart, queries
 from .filters import MAX_ZOEKTERM, SamenwerkingFilter
 from .models import Gemeente, Samenwerking
 from .peildatum import PeildatumMixin, met_peildatum
@@ -82,6 +82,8 @@ class GemeenteView(PeildatumMixin, GemeenteMixin, DetailView):
         )
         context["max_gedeeld"] = profiel["partners"][0][1] if profiel["partners"] else 0
         context["per_peildatum"] = queries.aantallen_per_peildatum(self.object, self.peildata)
+        if profiel["bestaat_op_peildatum"]:
+            context["congruentie"] = congruentie.profiel(self.object, self.peildatum)
         return context
 
 

@@ -70,6 +70,7 @@ def html_pages():
         "/gemeenten/midden-groningen/veranderingen/?van=2016&tot=2026",
         "/samenwerkingen/werkplein-drentsche-aa/veranderingen/",
         "/veranderingen/?van=2026&tot=2016",
+        "/kaart/?weergave=congruentie",
     ]
     return urls + states + ["/test-bestaat-niet/"]
 

@@ -267,6 +267,8 @@ def test_query_budget(client, django_assert_max_num_queries):
         {"rechtsvorm": "onbekend", "gemeente": w.gemeenten[2].cbs_code, "regio": "1"},
         partners,
         {**partners, "deel": "tabel"},
+        {"weergave": "congruentie"},
+        {"weergave": "congruentie", "schaal": "subregionaal", "deel": "tabel"},
     ):
         # Seven: the six of the old map plus the legal forms of the shared filterset's form.
         with django_assert_max_num_queries(7):
@@ -356,7 +358,14 @@ def test_budget_and_polygons_on_the_real_dataset(client, django_assert_max_num_q
     for peildatum in echte:
         gemeente = models.Gemeente.objects.op(peildatum.datum).first()
         partners = {"weergave": "partners", "gemeente": gemeente.slug}
-        for params in ({}, {"taakveld": "6"}, {"regio": "1", "weergave": "lapjes"}, partners):
+        congruentie = {"weergave": "congruentie"}
+        for params in (
+            {},
+            {"taakveld": "6"},
+            {"regio": "1", "weergave": "lapjes"},
+            partners,
+            congruentie,
+        ):
             with django_assert_max_num_queries(7):
                 response = client.get(URL, {"peildatum": peildatum.code, **params})
             assert response.status_code == 200

@@ -218,6 +218,7 @@ def test_every_colour_slot_the_server_names_is_defined_once_in_kaart_css(client,
         {"weergave": "partners", "gemeente": a.slug},
         {"samenwerking": wereld.sw["abc"].slug},
         {"regio": "1", "weergave": "lapjes"},
+        {"weergave": "congruentie"},
     ):
         getekend = tekenen(client.get("/kaart/", {"peildatum": wereld.peildatum.code, **params}))
         for vlak in getekend["vlakken"].values():

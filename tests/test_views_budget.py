@@ -56,6 +56,8 @@ def _urls(peildatum, gemeente, samenwerking):
         f"/gemeenten/{gemeente.slug}/veranderingen/?{pd}",
         f"/gemeenten/{gemeente.slug}/veranderingen.csv?{pd}&sep=comma",
         f"/samenwerkingen/{samenwerking.slug}/veranderingen/?{pd}",
+        f"/kaart/?{pd}&weergave=congruentie&regio=1",
+        f"/kaart/?{pd}&weergave=congruentie&taakveld={hoofd}&gemeente={gemeente.slug}&deel=tabel",
     ]
 
 

@@ -191,6 +191,12 @@
       eigenschappen.aantal + (eigenschappen.aantal === 1 ? " samenwerking" : " samenwerkingen") + " op deze peildatum";
     doos.appendChild(totaal);
 
+    if (vlak.tekst) {
+      const regel = document.createElement("p"); // a view's own line, in the server's words
+      regel.className = "kaart-popup-tekst";
+      regel.textContent = vlak.tekst;
+      doos.appendChild(regel);
+    }
     if (beeld.partner && vlak.gedeeld !== undefined) {
       const regel = document.createElement("p");
       regel.className = "kaart-popup-gedeeld";
