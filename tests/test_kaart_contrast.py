@@ -87,8 +87,9 @@ def slots_van(client, **params):
         {},
         {"weergave": "intensiteit", "taakveld": "7"},
         {"weergave": "partners", "gemeente": "groningen"},
+        {"weergave": "congruentie"},
     ],
-    ids=["aantallen", "aantallen-thema", "partners"],
+    ids=["aantallen", "aantallen-thema", "partners", "congruentie"],
 )
 def test_count_and_partner_classes_stand_out_from_background_and_neighbours(client, params):
     css = eigenschappen()
