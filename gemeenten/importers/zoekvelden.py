@@ -47,7 +47,7 @@ class ZoekveldenImporter(BaseImporter):
             elif row["regel"] == "voorvoegsel":
                 if row["weergavenaam"]:
                     self.fout(bestand, waar, "a prefix rule has no weergavenaam")
-                elif not any(n.casefold().startswith(row["waarde"].casefold() + " ") for n in namen):
+                elif all(zoeken.Weergaveregel([row["waarde"]])(n) == n for n in namen):
                     self.fout(bestand, waar, f"no arrangement's name starts with {row['waarde']!r}")
                 voorvoegsels.append(row["waarde"])
             elif row["waarde"] not in namen:
@@ -118,9 +118,9 @@ class ZoekveldenImporter(BaseImporter):
 
     def organisaties(self):
         namen = defaultdict(list)
-        for organisatie_id, naam in Deelname.objects.filter(
-            organisatie__isnull=False
-        ).values_list("organisatie_id", "naam_in_bron"):
+        for organisatie_id, naam in Deelname.objects.filter(organisatie__isnull=False).values_list(
+            "organisatie_id", "naam_in_bron"
+        ):
             namen[organisatie_id].append(naam)
         rijen = list(Organisatie.objects.order_by("slug"))
         for o in rijen:
