@@ -249,15 +249,22 @@ class Zoekresultaat:
         return [r for *_, r in sorted(rijen, key=lambda rij: rij[:3])]
 
 
+def _eigen_namen(record):
+    return [record.naam, getattr(record, "weergavenaam", ""), getattr(record, "afkorting", "")]
+
+
 def _passend(records, term, sleutel):
-    """The records whose `zoektekst` fits the normalised `term`, each with `rang`, in order."""
+    """The records whose `zoektekst` fits the normalised `term`, each with `rang`, in order;
+    within a rank, a record whose own name fits comes before one known by it in a source or
+    as a former name ("Haren": the former municipality, then Groningen)."""
     gevonden = []
     for record in records:
         rang = zoeken.past(record.zoektekst, term)
         if rang is not None:
             record.rang = rang
-            gevonden.append(record)
-    return sorted(gevonden, key=lambda r: (r.rang, sleutel(r), r.pk))
+            eigen = zoeken.past(zoeken.zoektekst(*_eigen_namen(record)), term)
+            gevonden.append((rang, eigen is None, sleutel(record), record.pk, record))
+    return [rij[-1] for rij in sorted(gevonden, key=lambda rij: rij[:4])]
 
 
 def zoek(q, peildatum):
@@ -294,7 +301,7 @@ def zoek(q, peildatum):
         bedoeld = zoeken.bedoeld(term, alle)
         if bedoeld:
             resultaat.gezocht = bedoeld[0]
-            resultaat.bedoeld = [_weergave(naam, groepen) for naam in bedoeld]
+            resultaat.bedoeld = list(dict.fromkeys(_weergave(naam, groepen) for naam in bedoeld))
             gevonden = [_passend(records, bedoeld[0], sleutel) for records, sleutel in groepen]
     resultaat.gemeenten, resultaat.samenwerkingen, organisaties = gevonden
     resultaat.organisaties = organisaties[:MAX_ORGANISATIES]
@@ -324,18 +331,36 @@ def zoek(q, peildatum):
     return resultaat
 
 
+def bedoelde_namen(q):
+    """The names of municipalities, arrangements (short and official) and other participants
+    closest to `q` (gemeenten.zoeken.bedoeld), as written. One query."""
+    samenwerkingen = Samenwerking.objects.order_by()
+    namen = (
+        Gemeente.objects.order_by()
+        .values_list("naam", flat=True)
+        .union(
+            Organisatie.objects.order_by().values_list("naam", flat=True),
+            samenwerkingen.values_list("naam", flat=True),
+            samenwerkingen.exclude(weergavenaam="").values_list("weergavenaam", flat=True),
+        )
+    )
+    geschreven = {}
+    for naam in sorted(namen):
+        geschreven.setdefault(zoeken.normaliseer(naam), naam)
+    return [geschreven[n] for n in zoeken.bedoeld(zoeken.normaliseer(q), geschreven)]
+
+
 def _weergave(naam, groepen):
-    """How a normalised name is shown: as the record whose own name it is writes it (else the
-    first record known by it)."""
+    """How a normalised name is offered: as the (short) name of the record whose own name it
+    is, else of the first record known by it."""
     kandidaten = []
     for records, _ in groepen:
         for record in records:
             if naam in zoeken.namen_in(record.zoektekst):
-                eigen = [record.naam, getattr(record, "weergavenaam", "")]
-                for tekst in eigen:
-                    if tekst and zoeken.normaliseer(tekst) == naam:
-                        return tekst
-                kandidaten.append(record.naam)
+                kort = getattr(record, "korte_naam", record.naam)
+                if any(zoeken.normaliseer(t) == naam for t in _eigen_namen(record) if t):
+                    return kort
+                kandidaten.append(kort)
     return kandidaten[0] if kandidaten else naam
 
 

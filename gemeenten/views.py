@@ -133,6 +133,9 @@ class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
         context["ongeldige_pagina"] = self.ongeldige_pagina
         if not self.filterset.errors and not self.ongeldige_pagina:
             context["verdeling"] = queries.verdeling(self.object_list)
+            q = self.filterset.form.cleaned_data.get("q")
+            if q and not context["paginator"].count:
+                context["bedoeld"] = queries.bedoelde_namen(q)  # a typo? ("Tynarlo")
         # The same selection on the map: every filter of the list applies there too.
         if self.filterset.is_valid():
             context["kaart_link"] = self.filterset.url(reverse("gemeenten:kaart"))
