@@ -275,7 +275,7 @@ def test_import_log_accounts_for_every_source_row():
     """Each row read is imported or listed out of scope with a reason; none unresolved."""
     path = Path(settings.BASE_DIR) / "fixtures" / "report" / "importverslag.json"
     verslagen = json.loads(path.read_text(encoding="utf-8"))
-    assert len(verslagen) == 10
+    assert len(verslagen) == 11
     log = {v["bron"].split(",")[0]: v for v in verslagen}
     assert set(log) == {
         "CBS gemeenten en herindelingen",
@@ -288,6 +288,7 @@ def test_import_log_accounts_for_every_source_row():
         "DSTA-lijst gemeenschappelijke regelingen (2016)",
         "Curatie: voorgangers en opvolgers (koppelingen.csv)",
         "Register van Overheidsorganisaties (gemeenten)",
+        "Zoek- en weergavenamen (curatie: weergavenamen.csv)",
     }
     log = {v["bron"].split(" ")[0]: v for v in verslagen}
     for verslag in verslagen:

@@ -57,6 +57,7 @@ class ZoekveldenImporter(BaseImporter):
             else:
                 vast[row["waarde"]] = row["weergavenaam"]
         self.stop_bij_fouten()
+        self.verslag.geimporteerd += len(rows)  # every rule fits an arrangement (checked above)
         return zoeken.Weergaveregel(voorvoegsels, vast)
 
     def samenwerkingen(self, regel):
@@ -83,7 +84,6 @@ class ZoekveldenImporter(BaseImporter):
             s.zoektekst = zoeken.zoektekst(s.naam, s.weergavenaam, s.afkorting, *namen[s.slug])
         Samenwerking.objects.bulk_update(rijen, ["weergavenaam", "sorteernaam", "zoektekst"])
         korter = sum(1 for s in rijen if s.weergavenaam)
-        self.verslag.geimporteerd += len(rijen)
         self.verslag.opmerkingen.append(
             f"{korter} of {len(rijen)} arrangements shown by a shorter name ({WEERGAVENAMEN})"
         )
@@ -114,7 +114,7 @@ class ZoekveldenImporter(BaseImporter):
         for g in rijen:
             g.zoektekst = zoeken.zoektekst(g.cbs_code, *alle_namen(g.pk, set()))
         Gemeente.objects.bulk_update(rijen, ["zoektekst"])
-        self.verslag.geimporteerd += len(rijen)
+        self.verslag.opmerkingen.append(f"search names of {len(rijen)} municipalities")
 
     def organisaties(self):
         namen = defaultdict(list)
@@ -126,4 +126,4 @@ class ZoekveldenImporter(BaseImporter):
         for o in rijen:
             o.zoektekst = zoeken.zoektekst(o.naam, *namen[o.pk])
         Organisatie.objects.bulk_update(rijen, ["zoektekst"])
-        self.verslag.geimporteerd += len(rijen)
+        self.verslag.opmerkingen.append(f"search names of {len(rijen)} other participants")
