@@ -59,6 +59,9 @@ def html_pages():
     urls = [f"{url}?peildatum={code}" for url in pages for code in codes] or pages
     # States a bare URL does not show: search results, a filtered list with its chips.
     states = ["/zoeken/?q=zorg", "/samenwerkingen/?q=zorg&soort=gemeenschappelijke_regeling"]
+    # Search: a former name, other participants with their arrangements, a typo ("Bedoelde u").
+    states += ["/zoeken/?q=haren", "/zoeken/?q=waterschap", "/zoeken/?q=tynarlo"]
+    states += ["/samenwerkingen/?q=tynarlo"]
     return urls + states + ["/test-bestaat-niet/"]
 
 
