@@ -2,6 +2,7 @@
 
 - /api/samenwerkingen.json?<the filters of /samenwerkingen/>: the same selection as the list
 - /api/samenwerkingen/<slug>.json?peildatum=…: one arrangement with its history
+- /api/zoeken.json?q=…&peildatum=…: what /zoeken/ finds, in one ranked list (the map's search)
 
 Errors are JSON too: `{"fout": "…"}` with status 400 (bad parameter) or 404.
 """
@@ -10,8 +11,9 @@ from django.http import JsonResponse
 from django.views import View
 
 from . import queries
-from .filters import SamenwerkingFilter
-from .peildatum import JsonPeildatumMixin
+from .filters import MAX_ZOEKTERM, SamenwerkingFilter
+from .models import Gemeente, Samenwerking
+from .peildatum import JsonPeildatumMixin, met_peildatum
 from .serialisers import Rij, als_json, datum, peildatum_json
 
 API_VERSIE = 1
@@ -105,3 +107,59 @@ class SamenwerkingApiView(JsonPeildatumMixin, View):
             opvolgers=[{"slug": s.slug, "naam": s.naam} for s in opvolgers],
         )
         return json_response(data)
+
+
+# The search answers with at most this many records.
+MAX_TREFFERS = 20
+
+
+class ZoekenApiView(JsonPeildatumMixin, View):
+    """What /zoeken/ finds (queries.zoek), best first: the map's search box takes the first
+    record it can show, so the ranking and the typo tolerance live in one place."""
+
+    enkelvoudige_parameters = ("q",)
+
+    def get(self, request):
+        q = (request.GET.get("q") or "").strip()
+        if len(q) > MAX_ZOEKTERM:
+            return self.ongeldig(f"De zoekterm is te lang (meer dan {MAX_ZOEKTERM} tekens).")
+        resultaat = queries.zoek(q, self.peildatum)
+        return json_response(
+            {
+                "api_versie": API_VERSIE,
+                "peildatum": peildatum_json(self.peildatum),
+                "q": q,
+                "gezocht": resultaat.gezocht,
+                "bedoeld": resultaat.bedoeld,
+                "treffers": [self.treffer(r) for r in resultaat.treffers()[:MAX_TREFFERS]],
+            }
+        )
+
+    def treffer(self, record):
+        if isinstance(record, Gemeente):
+            kaart = record.op_kaart
+            return {
+                "soort": "gemeente",
+                "naam": record.naam,
+                "cbs_code": record.cbs_code,
+                "url": met_peildatum(record.get_absolute_url(), self.peildatum),
+                "bestaat": record.bestaat_op(self.peildatum.datum),
+                "op_kaart": kaart.cbs_code if kaart else None,
+                "op_kaart_naam": kaart.naam if kaart else None,
+            }
+        if isinstance(record, Samenwerking):
+            return {
+                "soort": "samenwerking",
+                "naam": record.naam,
+                "weergavenaam": record.korte_naam,
+                "slug": record.slug,
+                "url": met_peildatum(record.get_absolute_url(), self.peildatum),
+                "op_peildatum": record.op_peildatum,
+            }
+        return {
+            "soort": "organisatie",
+            "naam": record.naam,
+            "organisatie_soort": record.soort,
+            "land": record.land,
+            "samenwerkingen": [d.stand.samenwerking.slug for d in record.deelnames_op_peildatum],
+        }

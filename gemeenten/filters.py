@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import Q
 from django_filters.fields import ChoiceField
 
+from . import zoeken
 from .models import Gemeente, Rechtsvorm, Samenwerking, Schaal, Soort, Stand, Taakveld
 
 ONBEKEND = "onbekend"
@@ -75,11 +76,13 @@ class VinkjeFilter(django_filters.BooleanFilter):
 
 
 class Sortering(django_filters.OrderingFilter):
-    """Ordering with the name (then the id) as tie-breaker, so pages stay stable."""
+    """Ordering with the name (then the id) as tie-breaker, so pages stay stable. The name is
+    the sort key `sorteernaam`: the display name without case, accents or the prefix
+    "Gemeenschappelijke regeling" (fixtures/curation/weergavenamen.csv)."""
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "naam", "pk") if value else qs
+        return qs.order_by(*qs.query.order_by, "sorteernaam", "naam", "pk") if value else qs
 
 
 class SamenwerkingFilter(django_filters.FilterSet):
@@ -126,8 +129,16 @@ class SamenwerkingFilter(django_filters.FilterSet):
     )
     sorteer = Sortering(
         label="Sorteer op",
-        fields=(("naam", "naam"), ("stand_aantal", "deelnemers"), ("taakveld__volgorde", "thema")),
-        field_labels={"naam": "naam", "stand_aantal": "deelnemers", "taakveld__volgorde": "thema"},
+        fields=(
+            ("sorteernaam", "naam"),
+            ("stand_aantal", "deelnemers"),
+            ("taakveld__volgorde", "thema"),
+        ),
+        field_labels={
+            "sorteernaam": "naam",
+            "stand_aantal": "deelnemers",
+            "taakveld__volgorde": "thema",
+        },
         empty_label=None,
         null_label=None,
     )
@@ -247,17 +258,18 @@ class SamenwerkingFilter(django_filters.FilterSet):
     # The filters.
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        # Any name of the arrangement or of a participant (also a former name: Haren finds
+        # Groningen's), compared normalised (gemeenten.zoeken): no case, accents or hyphens,
+        # so both database backends agree.
+        term = zoeken.normaliseer(value)
+        if not term:
             return queryset
-        deelnemer = Q(deelnames__gemeente__naam__icontains=value) | Q(
-            deelnames__organisatie__naam__icontains=value
+        deelnemer = Q(deelnames__gemeente__zoektekst__contains=term) | Q(
+            deelnames__organisatie__zoektekst__contains=term
         )
         met_deelnemer = Stand.objects.filter(deelnemer, peildatum=self.peildatum)
         return queryset.filter(
-            Q(naam__icontains=value)
-            | Q(afkorting__icontains=value)
-            | Q(pk__in=met_deelnemer.values("samenwerking_id"))
+            Q(zoektekst__contains=term) | Q(pk__in=met_deelnemer.values("samenwerking_id"))
         )
 
     def filter_taakveld(self, queryset, name, value):

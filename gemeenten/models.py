@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from . import zoeken
+
 
 class NaturalKeyManager(models.Manager):
     """Looks records up by the fields named in the model's `natural_key_fields`."""
@@ -174,6 +176,12 @@ class Gemeente(models.Model):
         related_name="+",
         help_text="Source of inhabitants and website.",
     )
+    zoektekst = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Every name it is known by, normalised (gemeenten.zoeken): its own, its CBS "
+        "code, the names sources give it and those of the municipalities wholly merged into it.",
+    )
 
     natural_key_fields = ("cbs_code",)
     objects = NaturalKeyManager.from_queryset(GemeenteQuerySet)()
@@ -188,6 +196,13 @@ class Gemeente(models.Model):
 
     def natural_key(self):
         return (self.cbs_code,)
+
+    def save(self, *args, **kwargs):
+        # Own names join the names the import stored (an old spelling stays findable).
+        self.zoektekst = zoeken.zoektekst(
+            self.naam, self.cbs_code, *zoeken.namen_in(self.zoektekst)
+        )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("gemeenten:gemeente", args=[self.slug])
@@ -485,6 +500,11 @@ class Organisatie(models.Model):
         max_length=200, blank=True, help_text="TOOI URI or other identifier from the source."
     )
     bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
+    zoektekst = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Its name and the names sources give it, normalised (gemeenten.zoeken).",
+    )
 
     natural_key_fields = ("slug",)
     objects = NaturalKeyManager()
@@ -499,6 +519,10 @@ class Organisatie(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        self.zoektekst = zoeken.zoektekst(self.naam, *zoeken.namen_in(self.zoektekst))
+        super().save(*args, **kwargs)
 
 
 class Soort(models.TextChoices):
@@ -618,6 +642,24 @@ class Samenwerking(models.Model):
 
     slug = models.SlugField(max_length=150, unique=True)
     naam = models.CharField(max_length=300)
+    weergavenaam = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Short name shown above the official one; empty: the official name "
+        "(rule: fixtures/curation/weergavenamen.csv).",
+    )
+    sorteernaam = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="Sort key: the display name, normalised (no case, accents or prefix).",
+    )
+    zoektekst = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Every name it is known by, normalised (gemeenten.zoeken): official, display, "
+        "abbreviation, the names in sources and the titles of its register versions.",
+    )
     afkorting = models.CharField(max_length=50, blank=True)
     soort = models.CharField(max_length=30, choices=Soort.choices)
     rechtsvorm = models.ForeignKey(
@@ -672,13 +714,29 @@ class Samenwerking(models.Model):
     class Meta:
         verbose_name = "samenwerking"
         verbose_name_plural = "samenwerkingen"
-        ordering = ["naam"]
+        ordering = ["sorteernaam", "naam"]
 
     def __str__(self):
         return self.naam
 
     def natural_key(self):
         return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        self.sorteernaam = zoeken.sorteernaam(self.korte_naam)
+        self.zoektekst = zoeken.zoektekst(
+            self.naam, self.weergavenaam, self.afkorting, *zoeken.namen_in(self.zoektekst)
+        )
+        super().save(*args, **kwargs)
+
+    @property
+    def korte_naam(self):
+        """The name shown first; the official name goes beneath it when they differ."""
+        return self.weergavenaam or self.naam
+
+    @property
+    def officiele_naam_apart(self):
+        return bool(self.weergavenaam) and self.weergavenaam != self.naam
 
     def get_absolute_url(self):
         return reverse("gemeenten:samenwerking", args=[self.slug])

@@ -6,14 +6,17 @@ queries it runs; the pages' budget is eight (tests/test_views_budget.py).
 """
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 
+from . import zoeken
 from .models import (
     Aard,
     Deelname,
     Gemeente,
     Herindeling,
+    Organisatie,
     Samenwerking,
     Schaal,
     Soort,
@@ -201,21 +204,164 @@ def versies_van(samenwerking):
     return list(Versie.objects.filter(samenwerking=samenwerking).select_related("bron"))
 
 
+# /zoeken/ shows at most this many organisations (a word like "gemeente" fits hundreds).
+MAX_ORGANISATIES = 25
+
+
+@dataclass
+class Zoekresultaat:
+    """What a search found. Each list holds records in the order shown: whole-name matches
+    first, then names starting with the term, then names containing it (by name within each).
+
+    `gezocht` is the normalised term the results are for: the query's, or, when that found
+    nothing, the closest name (`bedoeld`: the names closest to what was typed, as shown)."""
+
+    term: str
+    gezocht: str
+    gemeenten: list = field(default_factory=list)
+    samenwerkingen: list = field(default_factory=list)
+    organisaties: list = field(default_factory=list)
+    meer_organisaties: int = 0
+    bedoeld: list = field(default_factory=list)
+
+    @property
+    def leeg(self):
+        return not (self.gemeenten or self.samenwerkingen or self.organisaties)
+
+    @property
+    def enige_exacte(self):
+        """The one municipality or arrangement known by exactly the term (its page is where
+        the search goes), or None: none, or more than one record has that name (also as a
+        former name: "Haren" is a former municipality and a former name of Groningen)."""
+        if self.gezocht != self.term:
+            return None
+        alle = (*self.gemeenten, *self.samenwerkingen, *self.organisaties)
+        exact = [r for r in alle if r.rang == 0]
+        if len(exact) == 1 and not isinstance(exact[0], Organisatie):
+            return exact[0]
+        return None
+
+    def treffers(self):
+        """Every record found in one order (whole name, start, inside; municipalities before
+        arrangements before organisations): what the map search takes the first of."""
+        soorten = ((0, self.gemeenten), (1, self.samenwerkingen), (2, self.organisaties))
+        rijen = [(r.rang, v, i, r) for v, lijst in soorten for i, r in enumerate(lijst)]
+        return [r for *_, r in sorted(rijen, key=lambda rij: rij[:3])]
+
+
+def _eigen_namen(record):
+    return [record.naam, getattr(record, "weergavenaam", ""), getattr(record, "afkorting", "")]
+
+
+def _passend(records, term, sleutel):
+    """The records whose `zoektekst` fits the normalised `term`, each with `rang`, in order;
+    within a rank, a record whose own name fits comes before one known by it in a source or
+    as a former name ("Haren": the former municipality, then Groningen)."""
+    gevonden = []
+    for record in records:
+        rang = zoeken.past(record.zoektekst, term)
+        if rang is not None:
+            record.rang = rang
+            eigen = zoeken.past(zoeken.zoektekst(*_eigen_namen(record)), term)
+            gevonden.append((rang, eigen is None, sleutel(record), record.pk, record))
+    return [rij[-1] for rij in sorted(gevonden, key=lambda rij: rij[:4])]
+
+
 def zoek(q, peildatum):
-    """Municipalities (also former ones, by CBS code) and arrangements matching `q`;
-    arrangements annotated with `op_peildatum`. Three queries."""
-    gemeenten = list(
-        Gemeente.objects.filter(Q(naam__icontains=q) | Q(cbs_code__iexact=q))
-        .select_related("provincie")
-        .prefetch_related(Prefetch("naar", queryset=Herindeling.objects.select_related("opvolger")))
-    )
+    """Municipalities (also former ones: by name, former name or CBS code), arrangements (by
+    any of their names or abbreviation) and other participants (water boards, provinces,
+    German partners …, with the arrangements they take part in) matching `q`, ignoring case,
+    accents and punctuation (gemeenten.zoeken). When nothing matches, the closest names by
+    similarity, and the results of the closest. Matching is in Python over the stored
+    normalised names (a few hundred rows), so both database backends give the same answer.
+
+    Municipalities get `opgegaan_in` (their successor steps) and `op_kaart` (themselves or
+    their successor on the peildatum, or None); arrangements `op_peildatum`; organisations
+    `deelnames_op_peildatum` and `deelnames_elders`. Five queries."""
+    term = zoeken.normaliseer(q)
+    resultaat = Zoekresultaat(term=term, gezocht=term)
+    if not term:
+        return resultaat
+    gemeenten = list(Gemeente.objects.select_related("provincie"))
     in_stand = Stand.objects.filter(samenwerking=OuterRef("pk"), peildatum=peildatum)
     samenwerkingen = list(
-        Samenwerking.objects.filter(Q(naam__icontains=q) | Q(afkorting__icontains=q)).annotate(
+        Samenwerking.objects.defer("doel", "documenten", "bevoegdheden").annotate(
             op_peildatum=Exists(in_stand)
         )
     )
-    return gemeenten, samenwerkingen
+    organisaties = list(Organisatie.objects.all())
+    groepen = (
+        (gemeenten, lambda g: (not g.bestaat_op(peildatum.datum), zoeken.sorteernaam(g.naam))),
+        (samenwerkingen, lambda s: (s.sorteernaam, zoeken.sorteernaam(s.naam))),
+        (organisaties, lambda o: zoeken.sorteernaam(o.naam)),
+    )
+    gevonden = [_passend(records, term, sleutel) for records, sleutel in groepen]
+    if not any(gevonden):
+        alle = [n for records, _ in groepen for r in records for n in zoeken.namen_in(r.zoektekst)]
+        bedoeld = zoeken.bedoeld(term, alle)
+        if bedoeld:
+            resultaat.gezocht = bedoeld[0]
+            resultaat.bedoeld = list(dict.fromkeys(_weergave(naam, groepen) for naam in bedoeld))
+            gevonden = [_passend(records, bedoeld[0], sleutel) for records, sleutel in groepen]
+    resultaat.gemeenten, resultaat.samenwerkingen, organisaties = gevonden
+    resultaat.organisaties = organisaties[:MAX_ORGANISATIES]
+    resultaat.meer_organisaties = len(organisaties) - len(resultaat.organisaties)
+
+    if resultaat.gemeenten:
+        stappen = defaultdict(list)
+        for stap in Herindeling.objects.select_related("opvolger"):
+            stappen[stap.voorganger_id].append(stap)
+        for gemeente in resultaat.gemeenten:
+            gemeente.opgegaan_in = stappen[gemeente.pk]
+            gemeente.op_kaart = gemeente.opvolger_op(peildatum.datum, stappen)
+    if resultaat.organisaties:
+        for organisatie in resultaat.organisaties:
+            organisatie.deelnames_op_peildatum, organisatie.deelnames_elders = [], []
+        per_id = {o.pk: o for o in resultaat.organisaties}
+        deelnames = Deelname.objects.filter(organisatie__in=resultaat.organisaties).select_related(
+            "stand__samenwerking", "stand__peildatum"
+        )
+        volgorde = lambda d: (d.stand.samenwerking.sorteernaam, d.stand.peildatum.datum)  # noqa: E731
+        for deelname in sorted(deelnames, key=volgorde):
+            organisatie = per_id[deelname.organisatie_id]
+            if deelname.stand.peildatum_id == peildatum.pk:
+                organisatie.deelnames_op_peildatum.append(deelname)
+            else:
+                organisatie.deelnames_elders.append(deelname)
+    return resultaat
+
+
+def bedoelde_namen(q):
+    """The names of municipalities, arrangements (short and official) and other participants
+    closest to `q` (gemeenten.zoeken.bedoeld), as written. One query."""
+    samenwerkingen = Samenwerking.objects.order_by()
+    namen = (
+        Gemeente.objects.order_by()
+        .values_list("naam", flat=True)
+        .union(
+            Organisatie.objects.order_by().values_list("naam", flat=True),
+            samenwerkingen.values_list("naam", flat=True),
+            samenwerkingen.exclude(weergavenaam="").values_list("weergavenaam", flat=True),
+        )
+    )
+    geschreven = {}
+    for naam in sorted(namen):
+        geschreven.setdefault(zoeken.normaliseer(naam), naam)
+    return [geschreven[n] for n in zoeken.bedoeld(zoeken.normaliseer(q), geschreven)]
+
+
+def _weergave(naam, groepen):
+    """How a normalised name is offered: as the (short) name of the record whose own name it
+    is, else of the first record known by it."""
+    kandidaten = []
+    for records, _ in groepen:
+        for record in records:
+            if naam in zoeken.namen_in(record.zoektekst):
+                kort = getattr(record, "korte_naam", record.naam)
+                if any(zoeken.normaliseer(t) == naam for t in _eigen_namen(record) if t):
+                    return kort
+                kandidaten.append(kort)
+    return kandidaten[0] if kandidaten else naam
 
 
 def kaart_samenwerkingen(peildatum, selectie):

@@ -28,6 +28,7 @@ urlpatterns = [
         api.SamenwerkingApiView.as_view(),
         name="api_samenwerking",
     ),
+    path("api/zoeken.json", api.ZoekenApiView.as_view(), name="api_zoeken"),
     # Map
     path("kaart/", kaart.KaartView.as_view(), name="kaart"),
     path("kaart.svg", kaartbeeld.KaartbeeldView.as_view(formaat="svg"), name="kaart_svg"),

@@ -137,6 +137,9 @@ class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
         context["ongeldige_pagina"] = self.ongeldige_pagina
         if not self.filterset.errors and not self.ongeldige_pagina:
             context["verdeling"] = queries.verdeling(self.object_list)
+            q = self.filterset.form.cleaned_data.get("q")
+            if q and not context["paginator"].count:
+                context["bedoeld"] = queries.bedoelde_namen(q)  # a typo? ("Tynarlo")
         # The same selection on the map: every filter of the list applies there too.
         if self.filterset.is_valid():
             context["kaart_link"] = self.filterset.url(reverse("gemeenten:kaart"))
@@ -188,9 +191,11 @@ class SamenwerkingView(PeildatumMixin, DetailView):
 
 
 class ZoekenView(PeildatumMixin, TemplateView):
-    """One search over municipalities (former ones, CBS codes) and arrangements.
+    """One search over municipalities (former ones, CBS codes), arrangements and the other
+    participants, forgiving case, accents, punctuation and small typos (queries.zoek).
 
-    A single exact hit (name, CBS code, abbreviation) goes straight to its page."""
+    A single exact hit (a municipality's or an arrangement's name, CBS code, abbreviation)
+    goes straight to its page."""
 
     template_name = "gemeenten/zoeken.html"
     enkelvoudige_parameters = ("q",)
@@ -199,29 +204,24 @@ class ZoekenView(PeildatumMixin, TemplateView):
         self.q = (request.GET.get("q") or "").strip()
         if len(self.q) > MAX_ZOEKTERM:
             return self.ongeldig(f"De zoekterm is te lang (meer dan {MAX_ZOEKTERM} tekens).")
-        self.gemeenten, self.samenwerkingen = [], []
-        if self.q:
-            self.gemeenten, self.samenwerkingen = queries.zoek(self.q, self.peildatum)
-            exact = [
-                g for g in self.gemeenten if self.q.lower() in (g.naam.lower(), g.cbs_code.lower())
-            ] + [
-                s
-                for s in self.samenwerkingen
-                if self.q.lower() in (s.naam.lower(), s.afkorting.lower())
-            ]
-            if len(exact) == 1:
-                return redirect(met_peildatum(exact[0].get_absolute_url(), self.peildatum))
+        self.resultaat = queries.zoek(self.q, self.peildatum)
+        exact = self.resultaat.enige_exacte
+        if exact is not None:
+            return redirect(met_peildatum(exact.get_absolute_url(), self.peildatum))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         datum = self.peildatum.datum
+        gemeenten = self.resultaat.gemeenten
         context.update(
             q=self.q,
-            gemeenten=self.gemeenten,
-            samenwerkingen=self.samenwerkingen,
-            gemeenten_op_peildatum=[g for g in self.gemeenten if g.bestaat_op(datum)],
-            gemeenten_andere_jaren=[g for g in self.gemeenten if not g.bestaat_op(datum)],
+            resultaat=self.resultaat,
+            gemeenten=gemeenten,
+            samenwerkingen=self.resultaat.samenwerkingen,
+            organisaties=self.resultaat.organisaties,
+            gemeenten_op_peildatum=[g for g in gemeenten if g.bestaat_op(datum)],
+            gemeenten_andere_jaren=[g for g in gemeenten if not g.bestaat_op(datum)],
         )
         return context
 

@@ -71,6 +71,11 @@ def html_pages():
         "/samenwerkingen/werkplein-drentsche-aa/veranderingen/",
         "/veranderingen/?van=2026&tot=2016",
         "/kaart/?weergave=congruentie",
+        # Search: a former name, other participants with their arrangements, a typo.
+        "/zoeken/?q=haren",
+        "/zoeken/?q=waterschap",
+        "/zoeken/?q=tynarlo",
+        "/samenwerkingen/?q=tynarlo",
     ]
     return urls + states + ["/test-bestaat-niet/"]
 

@@ -55,10 +55,12 @@ def aantal(browser):
     return int(browser.find_element(By.CSS_SELECTOR, "[data-testid=aantal]").text)
 
 
-def tabelnamen(browser):
-    return [
-        a.text for a in browser.find_elements(By.CSS_SELECTOR, "#samenwerkingen-tabel tbody th a")
-    ]
+def officiele_namen(browser):
+    """The list's official names: beneath the short name where they differ, else the link."""
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('#samenwerkingen-tabel tbody th'))"
+        ".map((th) => (th.querySelector('.officiele-naam') || th.querySelector('a')).textContent);"
+    )
 
 
 def test_home_page(browser, live_url, peildatum):
@@ -130,7 +132,7 @@ def test_csv_download_parses_and_matches_the_list(browser, live_url, peildatum, 
     )
     n = aantal(browser)
     assert 0 < n <= 50, "one page, so the table holds the whole selection"
-    namen = tabelnamen(browser)
+    namen = officiele_namen(browser)
     # Chromium really downloads the file the link points to.
     map_ = tmp_path / "downloads"
     map_.mkdir()

@@ -32,6 +32,11 @@ def _urls(peildatum, gemeente, samenwerking):
         f"/samenwerkingen/?{pd}&regio=1&page=2",
         f"/samenwerkingen/{samenwerking.slug}/?{pd}",
         f"/zoeken/?q=gr&{pd}",
+        f"/zoeken/?q=haren&{pd}",  # former municipalities, organisations and arrangements
+        f"/zoeken/?q=tynarlo&{pd}",  # a typo: the closest names and their results
+        f"/zoeken/?q=waterschap&{pd}",  # other participants with their arrangements
+        f"/samenwerkingen/?{pd}&q=tynarlo",  # nothing found: "Bedoelde u …?"
+        f"/api/zoeken.json?q=haren&{pd}",
         f"/over/?{pd}",
         f"/api/?{pd}",
         f"/api/openapi.yaml?{pd}",

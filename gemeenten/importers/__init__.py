@@ -33,6 +33,7 @@ def importers():
     from .regioatlas import RegioatlasImporter
     from .roo import RooImporter
     from .taxonomie import TaxonomieImporter
+    from .zoekvelden import ZoekveldenImporter
 
     return [
         CbsRegisterImporter,
@@ -45,4 +46,5 @@ def importers():
         DstaImporter,
         KoppelingenImporter,
         RooImporter,
+        ZoekveldenImporter,  # last: a record's names come from every source
     ]

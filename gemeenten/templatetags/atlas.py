@@ -54,3 +54,13 @@ def opheffing(stappen):
 def eerdere_grenscorrecties(stappen):
     """Transfers of part of the territory that the municipality outlived (Meerstad, 2017)."""
     return [s for s in stappen if not s.heft_voorganger_op]
+
+
+@register.filter
+def korte_naam(samenwerking, titel=""):
+    """The name an arrangement is shown by where its official name on the page's date is
+    `titel`: its short display name (weergavenamen.csv) when that title is its current
+    official name, else the date's title itself (a former title has no short form)."""
+    if not titel or titel == samenwerking.naam:
+        return samenwerking.korte_naam
+    return titel

@@ -394,10 +394,6 @@
 
   /* ---- the search box on the map ---------------------------------------------------- */
 
-  function normaal(tekst) {
-    return tekst.normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim().toLowerCase();
-  }
-
   /* The arrangements of the snapshot: the options of the "uitlichten" field. */
   function samenwerkingOpties() {
     return Array.from(form.elements.samenwerking.options).filter((optie) => optie.value);
@@ -414,32 +410,36 @@
     }
   }
 
+  let zoekVerzoek = null;
+
+  /* The server searches (/api/zoeken.json: case, accents, former names and typos forgiven,
+     best first); the map shows the first record it can: a municipality on the map (or the
+     one a former municipality went into), or an arrangement of the snapshot. */
   function zoek(term) {
-    const t = normaal(term);
-    if (!t) {
-      return null;
+    if (zoekVerzoek) {
+      zoekVerzoek.abort();
     }
-    const paden = Array.from(lagen.values());
-    const vindGemeente = (test) => {
-      const pad = paden.find((p) => test(p.feature.properties));
-      return pad ? { soort: "gemeente", pad: pad } : null;
-    };
-    const vindSamenwerking = (test) => {
-      const optie = samenwerkingOpties().find((o) => test(normaal(o.textContent)));
-      return optie ? { soort: "samenwerking", slug: optie.value, naam: optie.textContent } : null;
-    };
-    // An option reads "Naam (AFK)": the name, the abbreviation or the whole label match.
-    const delen = (label) => {
-      const m = /^(.*) \(([^()]*)\)$/.exec(label);
-      return m ? [m[1], m[2], label] : [label];
-    };
-    return (
-      vindGemeente((p) => normaal(p.naam) === t || p.cbs_code.toLowerCase() === t) ||
-      vindSamenwerking((label) => delen(label).indexOf(t) >= 0) ||
-      vindGemeente((p) => normaal(p.naam).startsWith(t)) ||
-      vindGemeente((p) => normaal(p.naam).includes(t)) ||
-      vindSamenwerking((label) => label.includes(t))
-    );
+    zoekVerzoek = new AbortController();
+    const params = new URLSearchParams({ q: term.trim(), peildatum: config.peildatum });
+    return fetch(zoekForm.dataset.zoekUrl + "?" + params.toString(), { signal: zoekVerzoek.signal })
+      .then((antwoord) => (antwoord.ok ? antwoord.json() : null))
+      .then((data) => {
+        if (!data) {
+          return null;
+        }
+        const opties = new Set(samenwerkingOpties().map((optie) => optie.value));
+        const bedoeld = data.bedoeld.length ? data.bedoeld[0] : null;
+        for (const t of data.treffers) {
+          if (t.soort === "gemeente" && t.op_kaart && lagen.has(t.op_kaart)) {
+            const via = t.op_kaart !== t.cbs_code ? t.naam : null;
+            return { soort: "gemeente", pad: lagen.get(t.op_kaart), via: via, bedoeld: bedoeld };
+          }
+          if (t.soort === "samenwerking" && opties.has(t.slug)) {
+            return { soort: "samenwerking", slug: t.slug, bedoeld: bedoeld };
+          }
+        }
+        return null;
+      });
   }
 
   function koppelZoeken() {
@@ -447,30 +447,48 @@
     zoekForm.hidden = false;
     zoekForm.addEventListener("submit", (gebeurtenis) => {
       gebeurtenis.preventDefault();
-      const treffer = zoek(zoekterm.value);
-      if (!treffer) {
-        zoekmelding.textContent = "Geen gemeente of samenwerking gevonden voor ‘" + zoekterm.value + "’.";
+      const term = zoekterm.value;
+      if (!term.trim()) {
         return;
       }
-      if (treffer.soort === "gemeente") {
-        const eigenschappen = treffer.pad.feature.properties;
-        gezocht = eigenschappen.cbs_code;
-        teken();
-        kaart.fitBounds(treffer.pad.getBounds(), { padding: [30, 30], maxZoom: 13 });
-        treffer.pad.openPopup(labelPunt(treffer.pad));
-        zoekmelding.textContent = "Gevonden: gemeente " + eigenschappen.naam + ".";
-        element.dataset.gezocht = gezocht;
-      } else {
-        gezocht = null;
-        form.elements.samenwerking.value = treffer.slug;
-        wijziging(true).then((nieuw) => {
-          if (nieuw && nieuw.uitgelicht) {
-            zoekmelding.textContent =
-              "Gevonden: " + nieuw.uitgelicht.naam + " (" + nieuw.uitgelicht.gemeenten.length + " gemeenten uitgelicht).";
-            element.dataset.gezocht = treffer.slug;
+      zoek(term)
+        .then((treffer) => {
+          if (!treffer) {
+            zoekmelding.textContent = "Geen gemeente of samenwerking gevonden voor ‘" + term + "’.";
+            return;
+          }
+          const bedoeld = treffer.bedoeld ? "Bedoelde u ‘" + treffer.bedoeld + "’? " : "";
+          if (treffer.soort === "gemeente") {
+            const eigenschappen = treffer.pad.feature.properties;
+            const via = treffer.via ? treffer.via + " is opgegaan in " + eigenschappen.naam + ". " : "";
+            gezocht = eigenschappen.cbs_code;
+            teken();
+            kaart.fitBounds(treffer.pad.getBounds(), { padding: [30, 30], maxZoom: 13 });
+            treffer.pad.openPopup(labelPunt(treffer.pad));
+            zoekmelding.textContent = bedoeld + via + "Gevonden: gemeente " + eigenschappen.naam + ".";
+            element.dataset.gezocht = gezocht;
+          } else {
+            gezocht = null;
+            form.elements.samenwerking.value = treffer.slug;
+            wijziging(true).then((nieuw) => {
+              if (nieuw && nieuw.uitgelicht) {
+                zoekmelding.textContent =
+                  bedoeld +
+                  "Gevonden: " +
+                  nieuw.uitgelicht.naam +
+                  " (" +
+                  nieuw.uitgelicht.gemeenten.length +
+                  " gemeenten uitgelicht).";
+                element.dataset.gezocht = treffer.slug;
+              }
+            });
+          }
+        })
+        .catch((fout) => {
+          if (fout.name !== "AbortError") {
+            zoekmelding.textContent = "Zoeken lukte niet; probeer het opnieuw.";
           }
         });
-      }
     });
   }
 
