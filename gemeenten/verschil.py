@@ -68,8 +68,15 @@ class Vergelijkingsvraag(forms.Form):
     tot = forms.ChoiceField(label="Tot peildatum", required=False)
 
     def __init__(self, data, peildata):
-        super().__init__(data)
         self.peildata = sorted(peildata, key=lambda p: p.datum)
+        # A bound form shows what was sent: fill in the defaults, so that the form on the
+        # page shows the pair the page compares.
+        data = data.copy()
+        if self.peildata:
+            for naam, standaard in (("van", self.peildata[0]), ("tot", self.peildata[-1])):
+                if not data.get(naam):
+                    data[naam] = standaard.code
+        super().__init__(data)
         keuzes = [(p.code, p.naam) for p in self.peildata]
         for naam in ("van", "tot"):
             self.fields[naam].choices = keuzes
@@ -78,9 +85,6 @@ class Vergelijkingsvraag(forms.Form):
                 + ", ".join(p.code for p in self.peildata)
                 + "."
             )
-        if self.peildata:
-            self.fields["van"].initial = self.peildata[0].code
-            self.fields["tot"].initial = self.peildata[-1].code
 
     def clean(self):
         gegevens = super().clean()

@@ -252,6 +252,9 @@ def test_the_form_defaults_to_oldest_and_newest(w):
         w.van,
         w.tot,
     )
+    # The form on the page shows the pair the page compares, not its first option twice.
+    assert (vraag["van"].value(), vraag["tot"].value()) == (w.van.code, w.tot.code)
+    assert f'<option value="{w.tot.code}" selected>' in str(vraag["tot"])
 
 
 @pytest.mark.parametrize(
