@@ -146,6 +146,9 @@
       }
     });
     A.vulLegenda(legendaDoos, beeld.legenda.titel, beeld.legenda.regels);
+    if (A.lagen) {
+      A.lagen.teken(kaart, beeld); // network lines, compare outlines (kaartlagen.js)
+    }
     element.setAttribute("aria-label", "Kaart: " + beeld.titel);
     element.dataset.weergave = beeld.weergave;
     element.dataset.geladen = "ja";
