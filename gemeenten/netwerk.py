@@ -150,19 +150,17 @@ LIJNKLASSEN = 4
 
 def lijnklassen(maximum):
     """Class breaks for the number of shared arrangements: [(from, to, "lijn-N")], up to
-    four equal steps up to `maximum`."""
+    four equal steps up to `maximum`, spread over the four classes (the heaviest lines
+    always get the heaviest class)."""
     if maximum <= 0:
         return []
-    aantal = min(LIJNKLASSEN, maximum)
-    stap = -(-maximum // aantal)
-    klassen = []
-    for i in range(aantal):
-        van, tot = i * stap + 1, min((i + 1) * stap, maximum)
-        if van > maximum:
-            break
-        slot = 1 + round(i * (LIJNKLASSEN - 1) / max(1, aantal - 1))
-        klassen.append((van, tot, f"lijn-{slot}"))
-    return klassen
+    stap = -(-maximum // min(LIJNKLASSEN, maximum))
+    grenzen_ = [(van, min(van + stap - 1, maximum)) for van in range(1, maximum + 1, stap)]
+    laatste = max(1, len(grenzen_) - 1)
+    return [
+        (van, tot, f"lijn-{1 + round(i * (LIJNKLASSEN - 1) / laatste)}")
+        for i, (van, tot) in enumerate(grenzen_)
+    ]
 
 
 def lijnklasse(klassen, aantal):

@@ -59,6 +59,12 @@ def html_pages():
     urls = [f"{url}?peildatum={code}" for url in pages for code in codes] or pages
     # States a bare URL does not show: search results, a filtered list with its chips.
     states = ["/zoeken/?q=zorg", "/samenwerkingen/?q=zorg&soort=gemeenschappelijke_regeling"]
+    # The map's patchwork with too many arrangements, its network and compare views.
+    states += [
+        "/kaart/?taakveld=6",
+        "/kaart/?taakveld=6&weergave=netwerk",
+        "/kaart/?taakveld=6.92&soort=regio_indeling&weergave=vergelijk&vergelijk=arbeidsmarktregio",
+    ]
     return urls + states + ["/test-bestaat-niet/"]
 
 

@@ -48,6 +48,16 @@ def _urls(peildatum, gemeente, samenwerking):
         f"/kaart/?{pd}&weergave=partners&gemeente={gemeente.slug}&regio=1",
         f"/kaart/?{pd}&samenwerking={samenwerking.slug}&deel=tabel",
         f"/kaart/?{pd}&regio=1&weergave=lapjes&deel=tabel",
+        # The network and compare views read the boundaries too, as do their files.
+        f"/kaart/?{pd}&weergave=netwerk&regio=1",
+        f"/kaart/?{pd}&weergave=netwerk&taakveld={hoofd}&deel=tabel",
+        f"/kaart/?{pd}&weergave=vergelijk&taakveld={hoofd}&vergelijk={taakveld}&regio=1",
+        f"/kaart/?{pd}&weergave=vergelijk&vergelijk={taakveld}&deel=tabel",
+        f"/kaart/?{pd}&weergave=vergelijk",
+        f"/kaart.svg?{pd}&weergave=netwerk&regio=1",
+        f"/kaart.svg?{pd}&weergave=vergelijk&vergelijk={hoofd}&regio=1",
+        f"/kaart/paren.csv?{pd}&regio=1",
+        f"/kaart/paren.csv?{pd}&taakveld={hoofd}&provincie={provincie.slug}",
     ]
 
 
