@@ -12,7 +12,7 @@ import functools
 import hashlib
 import json
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from urllib.parse import urlencode
 
 from django import forms
@@ -502,9 +502,6 @@ class Kaartbeeld:
         popup_lijst = {}  # slug -> index in `samenwerkingen`
         vlakken = {}
         gedeeld = {rij["gemeente"].cbs_code: rij["aantal"] for rij in beeld["partners"]}
-        aantal_partners = Counter()
-        for rij in beeld["paren"]:
-            aantal_partners.update((rij["a"].cbs_code, rij["b"].cbs_code))
         if weergave in (INTENSITEIT, PARTNERS):
             aantallen = (
                 gedeeld
@@ -527,7 +524,7 @@ class Kaartbeeld:
             elif weergave == PARTNERS and code == gemeente.cbs_code:
                 vlak["v"], vlak["rand"] = ["focus"], "focus"
             elif weergave == NETWERK:
-                vlak["v"], vlak["n"] = ["netwerk"], aantal_partners.get(code, 0)
+                vlak["v"] = ["netwerk"]  # the lines tell; `n` stays its arrangements
             elif weergave == VERGELIJK:
                 status = (beeld["vergelijking"] or {"status": {}})["status"].get(code)
                 vlak["v"] = [f"vergelijk-{status}" if status else "grijs"]

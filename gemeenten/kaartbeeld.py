@@ -425,11 +425,13 @@ def _legenda_regels(beeld):
     regels = []
     for regel in beeld["tekenen"]["legenda"]["regels"]:
         if beeld["weergave"] == kaart.LAPJES and regel["kleur"].startswith("kleur-"):
-            # Those without a colour of their own have the legend line "ongekleurd".
-            selectie = [s for s in beeld["selectie"] if s["kleur"] is not None]
+            # The coloured ones first; those without a colour of their own (more than the
+            # palette) follow in the grey of "ongekleurd".
+            selectie = sorted(beeld["selectie"], key=lambda s: s["kleur"] is None)
             for s in selectie[:LEGENDA_MAX_SAMENWERKINGEN]:
                 naam = f"{s['naam']} ({s['afkorting']})" if s["afkorting"] else s["naam"]
-                regels.append(Legendaregel((kleur(f"kleur-{s['kleur']}"),), naam))
+                slot = "ongekleurd" if s["kleur"] is None else f"kleur-{s['kleur']}"
+                regels.append(Legendaregel((kleur(slot),), naam))
             if len(selectie) > LEGENDA_MAX_SAMENWERKINGEN:
                 rest = len(selectie) - LEGENDA_MAX_SAMENWERKINGEN
                 regels.append(Legendaregel((), f"… en nog {rest}: zie de tabel op de kaartpagina"))
