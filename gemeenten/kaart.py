@@ -235,7 +235,8 @@ class Kaartbeeld:
     """What one map view shows, computed from the selection (a bound SamenwerkingFilter)
     and the map's own parameters (a bound Kaartweergave). Seven queries at most: the
     snapshots (the view's mixin), themes, legal forms and municipalities (the filterset's
-    choice lists, each at most once) and the arrangements with their participants (three)."""
+    choice lists, each at most once) and the arrangements with their participants (three);
+    the network and compare views read the boundaries too (`grenzen`, one more)."""
 
     def __init__(self, peildatum, filterset, data):
         self.peildatum = peildatum
@@ -581,12 +582,11 @@ class Kaartbeeld:
         """The network as the painter draws it: label points ({CBS code: [lat, lon]}) and
         lines [code, code, line class, number shared], lightest first (heaviest on top)."""
         punten = netwerk.labelpunten(self.grenzen)
-        lijnen = [
-            [rij["a"].cbs_code, rij["b"].cbs_code, netwerk.lijnklasse(klassen, rij["aantal"])]
-            + [rij["aantal"]]
-            for rij in reversed(paren)
-            if rij["a"].cbs_code in punten and rij["b"].cbs_code in punten
-        ]
+        lijnen = []
+        for rij in reversed(paren):
+            a, b, aantal = rij["a"].cbs_code, rij["b"].cbs_code, rij["aantal"]
+            if a in punten and b in punten:
+                lijnen.append([a, b, netwerk.lijnklasse(klassen, aantal), aantal])
         return {"punten": punten, "lijnen": lijnen}
 
     def omtrekken(self, selectie_a, selectie_b):
@@ -621,7 +621,7 @@ class Kaartbeeld:
                 {"kleur": "vergelijk-alleen-a", "tekst": "alleen in A"},
                 {"kleur": "vergelijk-alleen-b", "tekst": "alleen in B"},
                 {"kleur": "omtrek-a", "tekst": "doorgetrokken rand: een gebied van A (de keuze)"},
-                {"kleur": "omtrek-b", "tekst": f"gestippelde rand: een gebied van B ({label})"},
+                {"kleur": "omtrek-b", "tekst": f"onderbroken rand: een gebied van B ({label})"},
             ]
             return {"titel": "Vergelijking", "regels": regels}
         if weergave == SAMENWERKING:
