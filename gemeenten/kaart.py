@@ -179,8 +179,8 @@ WEERGAVEN = (
     (PARTNERS, "Met wie werkt een gemeente samen"),
 )
 NETWERK, VERGELIJK = "netwerk", "vergelijk"
-WEERGAVEN += ((NETWERK, "Netwerk: wie met wie"),)
-WEERGAVEN += ((VERGELIJK, "Vergelijk twee indelingen"),)
+WEERGAVEN += ((NETWERK, "Netwerk"),)
+WEERGAVEN += ((VERGELIJK, "Vergelijken"),)
 # The pair table of the network view shows this many pairs; the CSV has them all.
 MAX_PAREN_IN_TABEL = 50
 # Filters that narrow the selection: with any of them the automatic view is the patchwork.
@@ -557,7 +557,8 @@ class Kaartbeeld:
             "weergave": weergave,
             "titel": beeld["titel"],
             "query": urlencode(self.query()),
-            "staat": self.staat,
+            # `vergelijk` only when set: the page's form has that field only then.
+            "staat": {k: v for k, v in self.staat.items() if v or k != "vergelijk"},
             "lijst": beeld["lijst_url"],
             "vlakken": vlakken,
             "samenwerkingen": samenwerkingen,
