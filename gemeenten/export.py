@@ -85,15 +85,21 @@ class SamenwerkingenCsvView(CsvMixin, View):
                 (d for d in rij.deelnames if gemeente and d.gemeente_id == gemeente.pk), None
             )
             rijen.append(als_csv(rij, request, eigen))
-        delen = [
-            f"{naam}-{waarde}"
-            for naam, waarde in filterset.form.cleaned_data.items()
-            if waarde and naam not in ("regio", "sorteer")
-        ]
-        if filterset.form.cleaned_data.get("regio"):
-            delen.append("met-regio-indelingen")
-        naam = bestandsnaam("samenwerkingen", self.peildatum, *delen)
+        naam = bestandsnaam("samenwerkingen", self.peildatum, *selectiedelen(filterset))
         return csv_response(request, naam, CSV_KOLOMMEN, rijen, self.sep)
+
+
+def selectiedelen(filterset):
+    """The valid selection as parts of a file name, e.g. `taakveld-6`, `met-regio-indelingen`."""
+    data = filterset.form.cleaned_data
+    delen = [
+        f"{naam}-{waarde}"
+        for naam, waarde in data.items()
+        if waarde and naam not in ("regio", "sorteer")
+    ]
+    if data.get("regio"):
+        delen.append("met-regio-indelingen")
+    return delen
 
 
 def foutmelding(filterset):
@@ -223,12 +229,5 @@ class KaartParenCsvView(CsvMixin, View):
             }
             for rij in paren(beeld.selectie(), beeld.gemeenten)
         ]
-        delen = [
-            f"{naam}-{waarde}"
-            for naam, waarde in filterset.form.cleaned_data.items()
-            if waarde and naam not in ("regio", "sorteer")
-        ]
-        if filterset.form.cleaned_data.get("regio"):
-            delen.append("met-regio-indelingen")
-        naam = bestandsnaam("samenwerkingsparen", self.peildatum, *delen)
+        naam = bestandsnaam("samenwerkingsparen", self.peildatum, *selectiedelen(filterset))
         return csv_response(request, naam, PAREN_KOLOMMEN, rijen, self.sep)
