@@ -15,6 +15,9 @@ from django.views import View
 
 from . import queries
 from .filters import SamenwerkingFilter
+from .kaart import Kaartbeeld
+from .models import Samenwerking
+from .netwerk import paren
 from .peildatum import PeildatumMixin, met_peildatum
 from .serialisers import CSV_KOLOMMEN, Rij, als_csv
 from .views import GemeenteMixin
@@ -82,15 +85,21 @@ class SamenwerkingenCsvView(CsvMixin, View):
                 (d for d in rij.deelnames if gemeente and d.gemeente_id == gemeente.pk), None
             )
             rijen.append(als_csv(rij, request, eigen))
-        delen = [
-            f"{naam}-{waarde}"
-            for naam, waarde in filterset.form.cleaned_data.items()
-            if waarde and naam not in ("regio", "sorteer")
-        ]
-        if filterset.form.cleaned_data.get("regio"):
-            delen.append("met-regio-indelingen")
-        naam = bestandsnaam("samenwerkingen", self.peildatum, *delen)
+        naam = bestandsnaam("samenwerkingen", self.peildatum, *selectiedelen(filterset))
         return csv_response(request, naam, CSV_KOLOMMEN, rijen, self.sep)
+
+
+def selectiedelen(filterset):
+    """The valid selection as parts of a file name, e.g. `taakveld-6`, `met-regio-indelingen`."""
+    data = filterset.form.cleaned_data
+    delen = [
+        f"{naam}-{waarde}"
+        for naam, waarde in data.items()
+        if waarde and naam not in ("regio", "sorteer")
+    ]
+    if data.get("regio"):
+        delen.append("met-regio-indelingen")
+    return delen
 
 
 def foutmelding(filterset):
@@ -180,3 +189,45 @@ class GemeentenCsvView(CsvMixin, View):
         ]
         naam = bestandsnaam("gemeenten", self.peildatum)
         return csv_response(request, naam, GEMEENTE_KOLOMMEN, rijen, self.sep)
+
+
+PAREN_KOLOMMEN = [
+    "gemeente A",
+    "CBS-code A",
+    "gemeente B",
+    "CBS-code B",
+    "gedeelde samenwerkingen",
+    "samenwerkingen",
+    "peildatum",
+]
+
+
+class KaartParenCsvView(CsvMixin, View):
+    """/kaart/paren.csv: the pairs of the map's network view (`weergave=netwerk`) for the
+    same selection, every pair (the page's table shows the strongest)."""
+
+    enkelvoudige_parameters = SamenwerkingFilter.parameters + ("sep",)
+
+    def csv(self, request):
+        filterset = SamenwerkingFilter(
+            request.GET,
+            queryset=Samenwerking.objects.met_stand(self.peildatum),
+            peildatum=self.peildatum,
+        )
+        if not filterset.is_valid():
+            return self.ongeldig(foutmelding(filterset))
+        beeld = Kaartbeeld(self.peildatum, filterset, {})
+        rijen = [
+            {
+                "gemeente A": rij["a"].naam,
+                "CBS-code A": rij["a"].cbs_code,
+                "gemeente B": rij["b"].naam,
+                "CBS-code B": rij["b"].cbs_code,
+                "gedeelde samenwerkingen": rij["aantal"],
+                "samenwerkingen": " | ".join(s["naam"] for s in rij["samenwerkingen"]),
+                "peildatum": self.peildatum.datum.isoformat(),
+            }
+            for rij in paren(beeld.selectie(), beeld.gemeenten)
+        ]
+        naam = bestandsnaam("samenwerkingsparen", self.peildatum, *selectiedelen(filterset))
+        return csv_response(request, naam, PAREN_KOLOMMEN, rijen, self.sep)

@@ -8,6 +8,7 @@ to the page as `json_script`. The JavaScript (static/js/kaartpagina.js) only pai
 the cached GeoJSON of the snapshot and keeps the URL in step.
 """
 
+import functools
 import hashlib
 import json
 import math
@@ -24,7 +25,7 @@ from django.views import View
 from django.views.decorators.gzip import gzip_page
 from django.views.generic import TemplateView
 
-from . import congruentie, queries
+from . import congruentie, netwerk, queries, vergelijk
 from .filters import SamenwerkingFilter
 from .models import Deelname, Gemeente, GemeenteGrens, Samenwerking, rangschik_partners
 from .peildatum import JsonPeildatumMixin, PeildatumMixin
@@ -124,9 +125,11 @@ class GemeentenGeoJSONView(JsonPeildatumMixin, View):
 # ---- colours: slots of the palette in kaart.css, never colour values --------------------
 
 # The patchwork palette has this many colours, `--kaart-kleur-0` … in static/css/kaart.css
-# (tests/test_kaart_selectie.py checks that the two agree); an arrangement gets the slot of
-# its position in the selection, modulo this number.
-PALET_GROOTTE = 12
+# (tests/test_kaart_selectie.py checks that the two agree): the number of arrangements one
+# view can tell apart by colour, also for colour-blind readers (Paul Tol's "muted" scheme,
+# the largest of his colour-blind-safe qualitative schemes; see docs/kaart.md). No colour is
+# used twice in a view: beyond this number arrangements get none (netwerk.kleuren).
+PALET_GROOTTE = 9
 # The intensity scale (`--kaart-intensiteit-1` … `-5`); 0 is grey.
 INTENSITEIT_GROOTTE = 5
 # How many colours a municipality in several arrangements is striped in.
@@ -177,6 +180,11 @@ WEERGAVEN = (
     (PARTNERS, "Met wie werkt een gemeente samen"),
     (CONGRUENTIE, "Steeds dezelfde partners? (congruentie)"),
 )
+NETWERK, VERGELIJK = "netwerk", "vergelijk"
+WEERGAVEN += ((NETWERK, "Netwerk"),)
+WEERGAVEN += ((VERGELIJK, "Vergelijken"),)
+# The pair table of the network view shows this many pairs; the CSV has them all.
+MAX_PAREN_IN_TABEL = 50
 # Filters that narrow the selection: with any of them the automatic view is the patchwork.
 SMALLERE_FILTERS = ("q", "taakveld", "rechtsvorm", "soort", "schaal", "provincie", "gemeente")
 
@@ -205,7 +213,16 @@ class Kaartweergave(forms.Form):
         error_messages={"invalid_choice": "Onbekend deel: laat ‘deel’ weg of kies ‘tabel’."},
     )
 
-    parameters = ("weergave", "samenwerking", "deel")
+    vergelijk = forms.ChoiceField(
+        label="Vergelijk met",
+        required=False,
+        error_messages={
+            "invalid_choice": "Onbekende vergelijking: kies een regio-indeling of een thema "
+            "uit de lijst."
+        },
+    )
+
+    parameters = ("weergave", "samenwerking", "deel", "vergelijk")
 
     def __init__(self, data, samenwerkingen):
         super().__init__(data, auto_id="keuze-%s")
@@ -222,7 +239,8 @@ class Kaartbeeld:
     """What one map view shows, computed from the selection (a bound SamenwerkingFilter)
     and the map's own parameters (a bound Kaartweergave). Seven queries at most: the
     snapshots (the view's mixin), themes, legal forms and municipalities (the filterset's
-    choice lists, each at most once) and the arrangements with their participants (three)."""
+    choice lists, each at most once) and the arrangements with their participants (three);
+    the network and compare views read the boundaries too (`grenzen`, one more)."""
 
     def __init__(self, peildatum, filterset, data):
         self.peildatum = peildatum
@@ -232,8 +250,15 @@ class Kaartbeeld:
         self.selectie_data = getattr(filterset.form, "cleaned_data", {})
         alle = queries.kaart_samenwerkingen(peildatum, filterset.qs)
         self.alle = [als_kaart(Rij.uit_kaart(s, peildatum)) | {"gekozen": s.gekozen} for s in alle]
-        self.aard = {s.slug: s.aard for s in alle}  # the congruence counts collaborations only
         self.form = Kaartweergave(data, alle)
+        # What the congruence, network and compare views need of the arrangements beyond the
+        # table row (the congruence counts collaborations only).
+        self.objecten = alle
+        self.aard = {s.slug: s.aard for s in alle}
+        self.form.fields["vergelijk"].choices = [
+            ("", "kies een indeling of thema"),
+            *vergelijk.keuzes(self.alle, self._taakveldnamen),
+        ]
         self.form.is_valid()
         self.fouten = [fout for fouten in filterset.form.errors.values() for fout in fouten]
         self.fouten += [fout for fouten in self.form.errors.values() for fout in fouten]
@@ -270,6 +295,7 @@ class Kaartbeeld:
         staat["sorteer"] = ",".join(self.selectie_data.get("sorteer") or [])
         staat["weergave"] = weergave
         staat["samenwerking"] = self.form.cleaned_data.get("samenwerking", "")
+        staat["vergelijk"] = self.form.cleaned_data.get("vergelijk", "")
         return staat
 
     @property
@@ -285,6 +311,7 @@ class Kaartbeeld:
         """The state as query parameters: the link, the pushState URL, the twins."""
         staat = self.staat
         eigen = {"weergave": staat["weergave"], "samenwerking": staat["samenwerking"]}
+        eigen["vergelijk"] = staat["vergelijk"]
         return self.filterset.query(**(eigen | extra))
 
     def url(self, naam, **extra):
@@ -301,7 +328,48 @@ class Kaartbeeld:
 
     def selectie(self):
         gekozen = [s for s in self.alle if s["gekozen"]]
-        return [{**s, "kleur": i % PALET_GROOTTE} for i, s in enumerate(gekozen)]
+        return netwerk.kleuren(gekozen, PALET_GROOTTE)
+
+    @functools.cached_property
+    def grenzen(self):
+        """The snapshot's boundaries (one query; only the network and compare views, and
+        the map files, need them)."""
+        return netwerk.grenzen(self.peildatum)
+
+    def smallere_keuzes(self, selectie):
+        """Links to the narrower selections whose arrangements all get their own colour."""
+        form = self.filterset.form
+        labels = {
+            naam: {waarde: str(label).strip() for waarde, label in _plat(form.fields[naam].choices)}
+            for naam in ("schaal", "soort", "provincie")
+        }
+        labels["taakveld"] = self._taakveldnamen
+        provincie_van = {g.cbs_code: g.provincie.slug for g in self.gemeenten}
+        groepen = netwerk.smallere_keuzes(
+            selectie, self.staat, provincie_van, labels, PALET_GROOTTE
+        )
+        woorden = {
+            "taakveld": "thema",
+            "schaal": "schaal",
+            "soort": "soort",
+            "provincie": "provincie",
+        }
+        pad = reverse("gemeenten:kaart")
+        for groep in groepen:
+            groep["woord"] = woorden[groep["filter"]]
+            for keuze in groep["keuzes"]:
+                extra = {groep["filter"]: keuze["waarde"], "samenwerking": None}
+                keuze["url"] = f"{pad}?{urlencode(self.query(**extra))}"
+        return groepen
+
+    @functools.cached_property
+    def _taakveldnamen(self):
+        namen = {}
+        for s in self.objecten:
+            namen[s.taakveld.code] = f"{s.taakveld.code} {s.taakveld.naam}"
+            hoofd = s.taakveld.hoofdtaakveld
+            namen[hoofd.code] = f"{hoofd.code} {hoofd.naam}"
+        return namen
 
     def filtertekst(self):
         """The selection in words, e.g. "thema 6 Sociaal domein, schaal subregionaal" (the
@@ -368,6 +436,12 @@ class Kaartbeeld:
             titel = f"Samenwerkingen{achter}"
         elif weergave == CONGRUENTIE:
             titel = f"Steeds dezelfde partners? Congruentie per gemeente{achter}"
+        elif weergave == NETWERK:
+            titel = f"Wie werkt met wie{achter}"
+        elif weergave == VERGELIJK and self.staat["vergelijk"]:
+            titel = f"Samenwerkingen{achter} vergeleken met {self.vergelijk_label()}"
+        elif weergave == VERGELIJK:
+            titel = f"Samenwerkingen{achter}: vergelijk met een andere indeling"
         else:
             titel = f"Aantal samenwerkingen per gemeente{achter}"
         partners = self.partners(selectie) if weergave == PARTNERS else []
@@ -389,8 +463,42 @@ class Kaartbeeld:
         }
         if weergave == CONGRUENTIE:
             beeld["congruentie"] = self.congruentie(selectie)
+        beeld |= self.extra_context(weergave, selectie)
         beeld["tekenen"] = self.tekenen(beeld, per_gemeente, filter_tekst)
         return beeld
+
+    def vergelijk_label(self):
+        waarde = self.staat["vergelijk"]
+        keuzes = dict(_plat(self.form.fields["vergelijk"].choices))
+        if waarde in vergelijk.indelingen():
+            return keuzes.get(waarde, waarde)
+        return f"Thema {keuzes.get(waarde, waarde)}"
+
+    def extra_context(self, weergave, selectie):
+        """What the patchwork, network and compare views add (netwerk.py, vergelijk.py)."""
+        extra = {"te_veel": False, "dichtheid": [], "paren": [], "vergelijking": None}
+        if weergave == LAPJES:
+            extra["dichtheid"] = netwerk.dichtheid(selectie, self.gemeenten)
+            if len(selectie) > PALET_GROOTTE:
+                extra["te_veel"] = True
+                extra["smaller"] = self.smallere_keuzes(selectie)
+                extra["palet_grootte"] = PALET_GROOTTE
+                extra["ongekleurd"] = sum(1 for s in selectie if s["kleur"] is None)
+        elif weergave == NETWERK:
+            extra["paren"] = netwerk.paren(selectie, self.gemeenten)
+            extra["max_paren"] = MAX_PAREN_IN_TABEL
+            extra["paren_csv_url"] = self.filterset.url(reverse("gemeenten:kaart_paren_csv"))
+        elif weergave == VERGELIJK:
+            extra["vergelijk_keuzes"] = self.form.fields["vergelijk"].choices[1:]
+            extra["vergelijk_mee"] = self.query(vergelijk=None)
+        if weergave == VERGELIJK and self.staat["vergelijk"]:
+            b = vergelijk.selectie_b(
+                self.alle, self.staat["vergelijk"], self.aard, self.staat["regio"]
+            )
+            extra["vergelijking"] = vergelijk.vergelijking(selectie, b, self.gemeenten)
+            extra["vergelijking"]["b"] = b
+            extra["vergelijking"]["label"] = self.vergelijk_label()
+        return extra
 
     def tekenen(self, beeld, per_gemeente, filter_tekst):
         """What the JavaScript paints: per municipality (CBS code) its fill (palette slots
@@ -419,7 +527,7 @@ class Kaartbeeld:
                 if not deelnemer:
                     vlak["dof"] = 1
             elif weergave == LAPJES:
-                vlak["v"] = [f"kleur-{s['kleur']}" for s in hier[:MAX_STREPEN]] or ["grijs"]
+                vlak["v"] = netwerk.strepen(hier, MAX_STREPEN)
                 if len(hier) > 1:
                     vlak["rand"] = "overlap"
                     vlak["label"] = len(hier)
@@ -427,6 +535,11 @@ class Kaartbeeld:
                 vlak.update(beeld["congruentie"]["vlakken"][code])
             elif weergave == PARTNERS and code == gemeente.cbs_code:
                 vlak["v"], vlak["rand"] = ["focus"], "focus"
+            elif weergave == NETWERK:
+                vlak["v"] = ["netwerk"]  # the lines tell; `n` stays its arrangements
+            elif weergave == VERGELIJK:
+                status = (beeld["vergelijking"] or {"status": {}})["status"].get(code)
+                vlak["v"] = [f"vergelijk-{status}" if status else "grijs"]
             else:
                 vlak["n"] = aantallen.get(code, 0)
                 vlak["v"] = [intensiteitsvulling(klassen, vlak["n"])]
@@ -444,11 +557,19 @@ class Kaartbeeld:
             for slug in popup_lijst
         ]
         samenwerking = beeld["samenwerking"]
-        return {
+        extra, lijn = {}, []
+        if weergave == NETWERK:
+            lijn = netwerk.lijnklassen(max((rij["aantal"] for rij in beeld["paren"]), default=0))
+            extra["lijnen"] = self.lijnen(beeld["paren"], lijn)
+        elif weergave == VERGELIJK:
+            if beeld["vergelijking"]:  # without B: nothing to outline yet
+                extra["omtrekken"] = self.omtrekken(beeld["selectie"], beeld["vergelijking"]["b"])
+        return extra | {
             "weergave": weergave,
             "titel": beeld["titel"],
             "query": urlencode(self.query()),
-            "staat": self.staat,
+            # `vergelijk` only when set: the page's form has that field only then.
+            "staat": {k: v for k, v in self.staat.items() if v or k != "vergelijk"},
             "lijst": beeld["lijst_url"],
             "vlakken": vlakken,
             "samenwerkingen": samenwerkingen,
@@ -464,13 +585,59 @@ class Kaartbeeld:
                 "gemeenten": samenwerking["gemeenten"],
             },
             "partner": gemeente.naam if weergave == PARTNERS else None,
-            "legenda": self.legenda(beeld, klassen if weergave in (INTENSITEIT, PARTNERS) else []),
+            "legenda": self.legenda(
+                beeld, klassen if weergave in (INTENSITEIT, PARTNERS) else lijn
+            ),
         }
+
+    def lijnen(self, paren, klassen):
+        """The network as the painter draws it: label points ({CBS code: [lat, lon]}) and
+        lines [code, code, line class, number shared], lightest first (heaviest on top)."""
+        punten = netwerk.labelpunten(self.grenzen)
+        lijnen = []
+        for rij in reversed(paren):
+            a, b, aantal = rij["a"].cbs_code, rij["b"].cbs_code, rij["aantal"]
+            if a in punten and b in punten:
+                lijnen.append([a, b, netwerk.lijnklasse(klassen, aantal), aantal])
+        return {"punten": punten, "lijnen": lijnen}
+
+    def omtrekken(self, selectie_a, selectie_b):
+        """The outline of every region of A and of B: [{"kant": "a"|"b", "naam", "lijnen"}]
+        (lines of [lat, lon]), from the boundaries of their municipalities."""
+        op_code = {grens.gemeente.cbs_code: grens.kaartgeometrie for grens in self.grenzen}
+        uitkomst = []
+        for kant, selectie in (("a", selectie_a), ("b", selectie_b)):
+            for s in selectie:
+                vlakken = [op_code[c] for c in dict.fromkeys(s["gemeenten"]) if c in op_code]
+                if vlakken:
+                    lijnen = netwerk.omtrek(vlakken)
+                    uitkomst.append({"kant": kant, "naam": s["naam"], "lijnen": lijnen})
+        return uitkomst
 
     def legenda(self, beeld, klassen):
         weergave = beeld["weergave"]
         if weergave == CONGRUENTIE:
             return beeld["congruentie"]["legenda"]
+        if weergave == NETWERK:
+            regels = [
+                {"kleur": slot, "tekst": f"{van if van == tot else f'{van}–{tot}'} gedeeld"}
+                for van, tot, slot in klassen
+            ]
+            return {"titel": "Lijn: gedeelde samenwerkingen", "regels": regels}
+        if weergave == VERGELIJK:
+            label = beeld["vergelijking"]["label"] if beeld["vergelijking"] else "nog niet gekozen"
+            regels = [
+                {
+                    "kleur": "vergelijk-anders",
+                    "tekst": "andere partners in A dan in B: hier snijdt een grens",
+                },
+                {"kleur": "vergelijk-gelijk", "tekst": "dezelfde partners in A en B"},
+                {"kleur": "vergelijk-alleen-a", "tekst": "alleen in A"},
+                {"kleur": "vergelijk-alleen-b", "tekst": "alleen in B"},
+                {"kleur": "omtrek-a", "tekst": "doorgetrokken rand: een gebied van A (de keuze)"},
+                {"kleur": "omtrek-b", "tekst": f"onderbroken rand: een gebied van B ({label})"},
+            ]
+            return {"titel": "Vergelijking", "regels": regels}
         if weergave == SAMENWERKING:
             regels = [
                 {"kleur": "accent", "tekst": f"Deelnemer aan {beeld['samenwerking']['naam']}"},
@@ -488,7 +655,12 @@ class Kaartbeeld:
                         "tekst": "meer dan één: gestreept, dikke rand, met het aantal",
                     },
                     {"kleur": "grijs", "tekst": "geen"},
-                ],
+                ]
+                + (
+                    [{"kleur": "ongekleurd", "tekst": "samenwerking zonder eigen kleur (te veel)"}]
+                    if any(s["kleur"] is None for s in beeld["selectie"])
+                    else []
+                ),
             }
         regels = intensiteitslegenda(klassen)
         if weergave == PARTNERS:

@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
-from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.gzip import gzip_page
 
-from . import kaart
-from .models import Gemeente, GemeenteGrens
+from . import kaart, netwerk
 
 RD = 28992  # Amersfoort / RD New: metres, the projection Dutch maps are drawn in
 
@@ -58,6 +57,18 @@ class Legendaregel:
 
 
 @dataclass(frozen=True)
+class Lijn:
+    """A line over the municipalities (the network's pairs, a compare view's outlines):
+    points as (lat, lon) in SRID 4326, as the page's JSON has them."""
+
+    punten: tuple
+    kleur: str
+    breedte: float = 1.0
+    dekking: float = 1.0
+    streep: str = ""  # an SVG stroke-dasharray, e.g. "6 5"
+
+
+@dataclass(frozen=True)
 class Kaartbeschrijving:
     titel: str
     vlakken: list
@@ -69,6 +80,7 @@ class Kaartbeschrijving:
     # Optional (minx, miny, maxx, maxy) in EPSG:28992 to zoom to; None: every municipality.
     uitsnede: tuple | None = None
     achtergrond: str = "#f5f7fa"
+    lijnen: tuple = ()
 
 
 BREEDTE = 1000
@@ -280,6 +292,19 @@ def svg(beschrijving):
                 f' text-anchor="middle">{escape(vlak.label)}</text></g>'
             )
 
+    lijnen = []
+    for lijn in beschrijving.lijnen:
+        rd = _in_rd(LineString([(lon, lat) for lat, lon in lijn.punten], srid=4326))
+        punten = " ".join(
+            f"{_getal(x)},{_getal(y)}" for x, y in (projectie.punt(*p) for p in rd.coords)
+        )
+        streep = f" stroke-dasharray={quoteattr(lijn.streep)}" if lijn.streep else ""
+        lijnen.append(
+            f'<polyline points="{punten}" fill="none" stroke={quoteattr(lijn.kleur)}'
+            f' stroke-width="{_getal(lijn.breedte)}" stroke-opacity="{lijn.dekking:g}"'
+            f' stroke-linecap="round" stroke-linejoin="round"{streep}/>'
+        )
+
     legenda, legenda_onder = _legenda(beschrijving, patronen, kaart_y)
     voet, hoogte = _voet(beschrijving, max(kaart_y + kaart_hoogte, legenda_onder) + 22)
 
@@ -308,6 +333,7 @@ def svg(beschrijving):
         + '<g class="gemeenten">'
         + "".join(paden)
         + "</g>"
+        + ('<g class="lijnen" aria-hidden="true">' + "".join(lijnen) + "</g>" if lijnen else "")
         + "".join(labels)
         + "</g>"
         + f'<rect {kaart_rand} fill="none" stroke="#8c8c8c" stroke-width="1"/>'
@@ -418,10 +444,13 @@ def _legenda_regels(beeld):
     regels = []
     for regel in beeld["tekenen"]["legenda"]["regels"]:
         if beeld["weergave"] == kaart.LAPJES and regel["kleur"].startswith("kleur-"):
-            selectie = beeld["selectie"]
+            # The coloured ones first; those without a colour of their own (more than the
+            # palette) follow in the grey of "ongekleurd".
+            selectie = sorted(beeld["selectie"], key=lambda s: s["kleur"] is None)
             for s in selectie[:LEGENDA_MAX_SAMENWERKINGEN]:
                 naam = f"{s['naam']} ({s['afkorting']})" if s["afkorting"] else s["naam"]
-                regels.append(Legendaregel((kleur(f"kleur-{s['kleur']}"),), naam))
+                slot = "ongekleurd" if s["kleur"] is None else f"kleur-{s['kleur']}"
+                regels.append(Legendaregel((kleur(slot),), naam))
             if len(selectie) > LEGENDA_MAX_SAMENWERKINGEN:
                 rest = len(selectie) - LEGENDA_MAX_SAMENWERKINGEN
                 regels.append(Legendaregel((), f"… en nog {rest}: zie de tabel op de kaartpagina"))
@@ -460,6 +489,7 @@ def beschrijving(beeld, peildatum, grenzen, url):
             [grens.kaartgeometrie for grens in grenzen if grens.gemeente.cbs_code in deelnemers]
         )
     return Kaartbeschrijving(
+        lijnen=_lijnen(tekenen),
         titel=beeld["titel"],
         vlakken=vlakken,
         legenda_titel=tekenen["legenda"]["titel"],
@@ -469,6 +499,43 @@ def beschrijving(beeld, peildatum, grenzen, url):
         url=url,
         uitsnede=uitsnede,
     )
+
+
+def _getal_uit_css(slot):
+    return float(kleur(slot))
+
+
+def _lijnen(tekenen):
+    """The network's lines and the compare view's outlines, styled by the same custom
+    properties of kaart.css as the page (kaartlagen.js)."""
+    lijnen = []
+    if tekenen.get("lijnen"):
+        punten = tekenen["lijnen"]["punten"]
+        for a, b, klasse, _ in tekenen["lijnen"]["lijnen"]:
+            nummer = klasse.split("-")[1]
+            lijnen.append(
+                Lijn(
+                    (tuple(punten[a]), tuple(punten[b])),
+                    kleur(klasse),
+                    _getal_uit_css(f"lijnbreedte-{nummer}"),
+                    _getal_uit_css(f"lijndekking-{nummer}"),
+                )
+            )
+    omtrekken = tekenen.get("omtrekken") or []
+    for kant in ("b", "a"):
+        for omtrek in (o for o in omtrekken if o["kant"] == kant):
+            streep = kleuren().get(f"omtrekstreep-{kant}", "")
+            for punten in omtrek["lijnen"]:
+                lijnen.append(
+                    Lijn(
+                        tuple(tuple(p) for p in punten),
+                        kleur(f"omtrek-{kant}"),
+                        _getal_uit_css(f"omtrekbreedte-{kant}"),
+                        1.0,
+                        streep,
+                    )
+                )
+    return tuple(lijnen)
 
 
 def _uitsnede(geometrieen, minimum=40_000):
@@ -485,14 +552,7 @@ def _uitsnede(geometrieen, minimum=40_000):
 
 def grenzen_voor_beeld(peildatum):
     """The snapshot's boundaries (the simplified map geometry) with their municipality."""
-    return list(
-        GemeenteGrens.objects.filter(
-            jaar=peildatum.grensjaar, gemeente__in=Gemeente.objects.op(peildatum.datum)
-        )
-        .select_related("gemeente")
-        .defer("geometrie")
-        .order_by("gemeente__naam")
-    )
+    return netwerk.grenzen(peildatum)
 
 
 # The selection's parameters in a file name, in this order; these are prefixed with their name.
@@ -537,7 +597,8 @@ class KaartbeeldView(kaart.KaartView):
         url = self.request.build_absolute_uri(
             reverse("gemeenten:kaart") + "?" + context["beeld"]["tekenen"]["query"]
         )
-        tekst = svg(beschrijving(context["beeld"], peildatum, grenzen_voor_beeld(peildatum), url))
+        # The boundaries once: the network and compare views have read them already.
+        tekst = svg(beschrijving(context["beeld"], peildatum, self.beeld.grenzen, url))
         try:
             inhoud = png(tekst) if self.formaat == "png" else tekst
         except GeenPng:

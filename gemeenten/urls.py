@@ -33,6 +33,7 @@ urlpatterns = [
     path("kaart/", kaart.KaartView.as_view(), name="kaart"),
     path("kaart.svg", kaartbeeld.KaartbeeldView.as_view(formaat="svg"), name="kaart_svg"),
     path("kaart.png", kaartbeeld.KaartbeeldView.as_view(formaat="png"), name="kaart_png"),
+    path("kaart/paren.csv", export.KaartParenCsvView.as_view(), name="kaart_paren_csv"),
     path(
         "api/gemeenten.geojson",
         kaart.GemeentenGeoJSONView.as_view(),

@@ -76,6 +76,9 @@ def html_pages():
         "/zoeken/?q=waterschap",
         "/zoeken/?q=tynarlo",
         "/samenwerkingen/?q=tynarlo",
+        # The map's patchwork with too many arrangements, its network and compare views.
+        "/kaart/?taakveld=6&weergave=netwerk",
+        "/kaart/?taakveld=6.92&soort=regio_indeling&weergave=vergelijk&vergelijk=arbeidsmarktregio",
     ]
     return urls + states + ["/test-bestaat-niet/"]
 

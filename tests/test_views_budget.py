@@ -63,6 +63,16 @@ def _urls(peildatum, gemeente, samenwerking):
         f"/samenwerkingen/{samenwerking.slug}/veranderingen/?{pd}",
         f"/kaart/?{pd}&weergave=congruentie&regio=1",
         f"/kaart/?{pd}&weergave=congruentie&taakveld={hoofd}&gemeente={gemeente.slug}&deel=tabel",
+        # The network and compare views read the boundaries too, as do their files.
+        f"/kaart/?{pd}&weergave=netwerk&regio=1",
+        f"/kaart/?{pd}&weergave=netwerk&taakveld={hoofd}&deel=tabel",
+        f"/kaart/?{pd}&weergave=vergelijk&taakveld={hoofd}&vergelijk={taakveld}&regio=1",
+        f"/kaart/?{pd}&weergave=vergelijk&vergelijk={taakveld}&deel=tabel",
+        f"/kaart/?{pd}&weergave=vergelijk",
+        f"/kaart.svg?{pd}&weergave=netwerk&regio=1",
+        f"/kaart.svg?{pd}&weergave=vergelijk&vergelijk={hoofd}&regio=1",
+        f"/kaart/paren.csv?{pd}&regio=1",
+        f"/kaart/paren.csv?{pd}&taakveld={hoofd}&provincie={provincie.slug}",
     ]
 
 

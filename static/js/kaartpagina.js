@@ -158,6 +158,9 @@
     });
     A.vulLegenda(legendaDoos, beeld.legenda.titel, beeld.legenda.regels);
     legendaDoos.hidden = false;
+    if (A.lagen) {
+      A.lagen.teken(kaart, beeld); // network lines, compare outlines (kaartlagen.js)
+    }
     element.setAttribute("aria-label", "Kaart: " + beeld.titel);
     element.dataset.weergave = beeld.weergave;
     element.dataset.geladen = "ja";
