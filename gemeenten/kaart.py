@@ -176,7 +176,10 @@ WEERGAVEN = (
     (PARTNERS, "Met wie werkt een gemeente samen"),
 )
 # Filters that narrow the selection: with any of them the automatic view is the patchwork.
-SMALLERE_FILTERS = ("q", "taakveld", "rechtsvorm", "soort", "schaal", "provincie", "gemeente")
+SMALLERE_FILTERS = (
+    *("q", "taakveld", "rechtsvorm", "soort", "grootte", "reikwijdte", "schaal"),
+    *("provincie", "gemeente"),
+)
 
 
 class Kaartweergave(forms.Form):
@@ -299,12 +302,14 @@ class Kaartbeeld:
         return [{**s, "kleur": i % PALET_GROOTTE} for i, s in enumerate(gekozen)]
 
     def filtertekst(self):
-        """The selection in words, e.g. "thema 6 Sociaal domein, schaal subregionaal" (the
+        """The selection in words, e.g. "thema 6 Sociaal domein, grootte 3–5 gemeenten" (the
         partners view names its municipality in the title already)."""
         data, form = self.selectie_data, self.filterset.form
         delen = []
         for naam, woord in (
             ("taakveld", "thema"),
+            ("grootte", "grootte"),
+            ("reikwijdte", "reikwijdte"),
             ("schaal", "schaal"),
             ("soort", "soort"),
             ("rechtsvorm", "rechtsvorm"),

@@ -976,6 +976,15 @@ class Deelname(models.Model):
     def deelnemer(self):
         return self.gemeente or self.organisatie
 
+    @property
+    def rol_weergave(self):
+        """The role as shown: "centrumgemeente (in het register: bronhouder)" where the
+        source's word differs (only the register names roles)."""
+        label = self.get_rol_display()
+        if self.rol_in_bron and self.rol_in_bron != self.rol:
+            return f"{label} (in het register: {self.rol_in_bron})"
+        return label
+
 
 class DatasetVersie(models.Model):
     """The dataset's edit stamp: one row, whose token every write to the dataset replaces.

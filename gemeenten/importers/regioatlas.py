@@ -172,8 +172,7 @@ class RegioatlasImporter(BaseImporter):
             defaults=dict(
                 naam=naam,
                 soort=Soort.REGIO_INDELING,
-                soort_basis=f"regio-indeling: Regioatlas-indeling {naam_indeling} "
-                "(indelingen.csv)",
+                soort_basis=f"regio-indeling: Regioatlas-indeling {naam_indeling} (indelingen.csv)",
                 rechtsvorm=None,
                 taakveld=taakveld,
                 taakveld_basis=f"Regioatlas-indeling: {naam_indeling}",

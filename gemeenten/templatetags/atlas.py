@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from ..filters import meegenomen
-from ..models import Schaal, Soort
+from ..models import Grootte, Reikwijdte, Soort
 from ..peildatum import met_peildatum
 
 register = template.Library()
@@ -35,8 +35,13 @@ def mee_url(context, viewname, *args, **query):
 
 
 @register.filter
-def schaal_label(waarde):
-    return Schaal(waarde).label if waarde in Schaal.values else "onbekend"
+def grootte_label(waarde):
+    return Grootte(waarde).label if waarde in Grootte.values else "onbekend"
+
+
+@register.filter
+def reikwijdte_label(waarde):
+    return Reikwijdte(waarde).label if waarde in Reikwijdte.values else "onbekend"
 
 
 @register.filter
