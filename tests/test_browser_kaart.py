@@ -45,11 +45,11 @@ def wereld(django_db_setup, django_db_blocker):
         t1, t2 = kaartdata.taakveld("91.1"), kaartdata.taakveld("92.1")
         pd = w.peildatum
         w.sw = {
-            "ab": kaartdata.samenwerking(t1, [a, b], pd, "bilateraal", naam="Test Kaart AB"),
+            "ab": kaartdata.samenwerking(t1, [a, b], pd, naam="Test Kaart AB"),
             "abc": kaartdata.samenwerking(
-                t1, [a, b, c], pd, "subregionaal", naam="Test Kaart ABC", afkorting="TKABC"
+                t1, [a, b, c], pd, naam="Test Kaart ABC", afkorting="TKABC"
             ),
-            "def": kaartdata.samenwerking(t2, [d, e, f], pd, "subregionaal", naam="Test Kaart DEF"),
+            "def": kaartdata.samenwerking(t2, [d, e, f], pd, naam="Test Kaart DEF"),
         }
     yield w
     with django_db_blocker.unblock():

@@ -23,15 +23,14 @@ def wereld():
     t911, t912, t921 = (kaartdata.taakveld(code) for code in ("91.1", "91.2", "92.1"))
     pd = w.peildatum
     w.sw = {
-        "ab": kaartdata.samenwerking(t911, [a, b], pd, "bilateraal", naam="Test A-B"),
-        "abc": kaartdata.samenwerking(t911, [a, b, c], pd, "subregionaal", naam="Test ABC"),
-        "cde": kaartdata.samenwerking(t912, [c, d, e], pd, "subregionaal", naam="Test CDE"),
-        "alle": kaartdata.samenwerking(t921, w.gemeenten, pd, "regionaal", naam="Test Alle"),
+        "ab": kaartdata.samenwerking(t911, [a, b], pd, naam="Test A-B"),
+        "abc": kaartdata.samenwerking(t911, [a, b, c], pd, naam="Test ABC"),
+        "cde": kaartdata.samenwerking(t912, [c, d, e], pd, naam="Test CDE"),
+        "alle": kaartdata.samenwerking(t921, w.gemeenten, pd, naam="Test Alle"),
         "regio": kaartdata.samenwerking(
             t911,
             [e, f],
             pd,
-            "bilateraal",
             naam="Test Regio",
             soort=models.Soort.REGIO_INDELING,
             aard=models.Aard.INDELING,
@@ -256,7 +255,7 @@ def test_query_budget(client, django_assert_max_num_queries):
     taakvelden = [kaartdata.taakveld(f"93.{i}") for i in range(1, 6)]
     for i in range(40):
         kaartdata.samenwerking(
-            taakvelden[i % 5], w.gemeenten[i % 20 : i % 20 + 4], w.peildatum, "subregionaal"
+            taakvelden[i % 5], w.gemeenten[i % 20 : i % 20 + 4], w.peildatum
         )
     partners = {"weergave": "partners", "gemeente": w.gemeenten[3].slug}
     for params in (
