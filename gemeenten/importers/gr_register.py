@@ -376,6 +376,11 @@ class GrRegisterImporter(BaseImporter):
         meta = rec["gr_meta"]
         deelnames, later = [], []
         bronhouder = (meta.get("bronhouder") or {}).get("roo_id")
+        # This version's own kind: an earlier version may have had another legal form.
+        code, vorm = self.vorm(rec)
+        centrum = code == "centrumregeling" or (
+            samenwerking.soort == Soort.CENTRUMREGELING and vorm == "RZM"
+        )
         for i, p in enumerate(meta.get("deelnemende_organisaties") or [], start=1):
             where = f"roo_id {roo_id}, participant {i}"
             obj = self.deelnemer(p, rel, where)
@@ -399,13 +404,13 @@ class GrRegisterImporter(BaseImporter):
                 dict(
                     deelnemer=obj,
                     naam_in_bron=p.get("naam", ""),
-                    rol=self.rol(samenwerking, obj) if is_bronhouder else Deelname.Rol.DEELNEMER,
+                    rol=self.rol(centrum, obj) if is_bronhouder else Deelname.Rol.DEELNEMER,
                     rol_in_bron="bronhouder" if is_bronhouder else "",
                     toegetreden_op=toegetreden,
                     waar=f"{rel} {where}",
                 )
             )
-        if samenwerking.soort == Soort.CENTRUMREGELING and not any(
+        if centrum and not any(
             d["rol"] == Deelname.Rol.CENTRUMGEMEENTE for d in deelnames
         ):
             self.verslag.onopgelost.append((rel, "centrumregeling without a centrumgemeente"))
@@ -459,12 +464,12 @@ class GrRegisterImporter(BaseImporter):
         )
 
     @staticmethod
-    def rol(samenwerking, obj):
+    def rol(centrumregeling, obj):
         """The role of the participant the register calls bronhouder: in a centrumregeling
         the municipality whose bodies carry out the tasks for the others, the
         centrumgemeente; elsewhere only the keeper of the register record."""
         gemeente = isinstance(obj, Gemeente) or obj.soort == Organisatie.Soort.GEMEENTE
-        if samenwerking.soort == Soort.CENTRUMREGELING and gemeente:
+        if centrumregeling and gemeente:
             return Deelname.Rol.CENTRUMGEMEENTE
         return Deelname.Rol.BRONHOUDER
 
