@@ -45,7 +45,11 @@ def test_centrumregeling_bronhouder_becomes_the_centrumgemeente(bron, tmp_path):
     path = bron / "gr-register/gemeenschappelijke-regelingen"
     path = path / "gemeenschappelijke-regeling-afvalbeheer-test-2020.yaml"
     _replace(path, "afkorting: OL", "afkorting: RZM")
-    _replace(path, "doel: Afvalinzameling", "doel: Taken opgedragen aan de centrumgemeente, afvalinzameling")
+    _replace(
+        path,
+        "doel: Afvalinzameling",
+        "doel: Taken opgedragen aan de centrumgemeente, afvalinzameling",
+    )
     _replace(
         path,
         "  deelnemende_organisaties:",
@@ -363,7 +367,11 @@ def centrumregeling_without_centrumgemeente(bron):
     register = bron / "gr-register/gemeenschappelijke-regelingen"
     path = register / "gemeenschappelijke-regeling-afvalbeheer-test-2020.yaml"
     _replace(path, "afkorting: OL", "afkorting: RZM")
-    _replace(path, "doel: Afvalinzameling", "doel: Taken opgedragen aan de centrumgemeente, afvalinzameling")
+    _replace(
+        path,
+        "doel: Afvalinzameling",
+        "doel: Taken opgedragen aan de centrumgemeente, afvalinzameling",
+    )
 
 
 def no_theme(bron):

@@ -254,9 +254,7 @@ def test_query_budget(client, django_assert_max_num_queries):
     w = kaartdata.wereld(aantal_gemeenten=25)
     taakvelden = [kaartdata.taakveld(f"93.{i}") for i in range(1, 6)]
     for i in range(40):
-        kaartdata.samenwerking(
-            taakvelden[i % 5], w.gemeenten[i % 20 : i % 20 + 4], w.peildatum
-        )
+        kaartdata.samenwerking(taakvelden[i % 5], w.gemeenten[i % 20 : i % 20 + 4], w.peildatum)
     partners = {"weergave": "partners", "gemeente": w.gemeenten[3].slug}
     for params in (
         {},

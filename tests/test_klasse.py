@@ -243,3 +243,22 @@ def test_kind_rules(naam, doel, vorm, soort):
 def test_unresolved_kinds_fail_loudly(naam, doel, vorm, rij, reden):
     with pytest.raises(LookupError, match=reden):
         bepaal_soort(naam, doel, vorm, rij)
+
+
+def test_pages_show_kind_basis_role_word_size_and_reach(client):
+    from django.utils.html import escape
+
+    sw = models.Samenwerking.objects.get(slug="veilig-thuis-groningen")
+    stand = sw.standen.get(peildatum__code="2026")
+    pagina = client.get(sw.get_absolute_url(), {"peildatum": "2026"}).content.decode()
+    assert escape(sw.soort_basis) in pagina
+    assert "centrumgemeente (in het register: bronhouder)" in pagina
+    assert models.Grootte(stand.grootte).label in pagina
+    assert models.Reikwijdte(stand.reikwijdte).label in pagina
+    assert f"grootte={stand.grootte}" in pagina and f"reikwijdte={stand.reikwijdte}" in pagina
+    # The centrumgemeente's profile and its CSV say the same.
+    groningen = stand.deelnames.get(rol=models.Deelname.Rol.CENTRUMGEMEENTE).gemeente
+    profiel = client.get(groningen.get_absolute_url(), {"peildatum": "2026"}).content.decode()
+    assert "centrumgemeente (in het register: bronhouder)" in profiel
+    csv = client.get(f"/gemeenten/{groningen.slug}.csv", {"peildatum": "2026"})
+    assert "centrumgemeente (in het register: bronhouder)" in csv.content.decode("utf-8-sig")
