@@ -410,9 +410,7 @@ class GrRegisterImporter(BaseImporter):
                     waar=f"{rel} {where}",
                 )
             )
-        if centrum and not any(
-            d["rol"] == Deelname.Rol.CENTRUMGEMEENTE for d in deelnames
-        ):
+        if centrum and not any(d["rol"] == Deelname.Rol.CENTRUMGEMEENTE for d in deelnames):
             self.verslag.onopgelost.append((rel, "centrumregeling without a centrumgemeente"))
             self.fout(
                 rel,
