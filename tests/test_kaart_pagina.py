@@ -88,8 +88,10 @@ def test_page_passes_the_view_and_every_arrangement_of_the_snapshot(client, were
         "naam": "Test CDE",
         "afkorting": "",
         "soort": "gemeenschappelijke_regeling",
-        "schaal": "subregionaal",
-        "schaal_label": models.Schaal("subregionaal").label,
+        "grootte": "drie-tot-vijf",
+        "grootte_label": models.Grootte("drie-tot-vijf").label,
+        "reikwijdte": "binnen-provincie",
+        "reikwijdte_label": models.Reikwijdte("binnen-provincie").label,
         "taakveld": "91.2",
         "hoofdtaakveld": "91",
         "gemeentenamen": sorted([c.naam, d.naam, e.naam]),
@@ -147,6 +149,16 @@ def test_theme_gives_the_patchwork_of_its_arrangements(client, wereld):
     assert "thema 91 Testhoofdtaakveld 91" in beeld["titel"]
 
     assert namen(get(client, wereld, taakveld="91.2")) == ["Test CDE"]
+
+
+def test_size_and_reach_on_the_map(client, wereld):
+    drie = [s.naam for s in wereld.sw.values() if s.standen.get().grootte == "drie-tot-vijf"]
+    response = get(client, wereld, grootte="drie-tot-vijf")
+    assert namen(response) == sorted(drie) == ["Test ABC", "Test CDE"]
+    assert "grootte 3–5 gemeenten" in response.context["beeld"]["titel"]
+    # "Test Alle" has every municipality of the test province.
+    assert namen(get(client, wereld, reikwijdte="provinciebreed")) == ["Test Alle"]
+    assert namen(get(client, wereld, reikwijdte="binnen-provincie", grootte="twee")) == ["Test A-B"]
 
 
 def test_scale_alone_and_with_a_theme(client, wereld):
@@ -284,6 +296,8 @@ def test_without_tile_url_the_map_gets_no_basemap(client, wereld, settings):
         ({"taakveld": "99.99"}, "Onbekend thema"),
         ({"taakveld": "<script>alert(1)</script>"}, "Onbekend thema"),
         ({"schaal": "' OR 1=1 --"}, "Onbekende schaal"),
+        ({"grootte": "groot"}, "Onbekende grootte"),
+        ({"reikwijdte": "wereld"}, "Onbekende reikwijdte"),
         ({"samenwerking": "bestaat-niet"}, "bestaat niet op deze peildatum"),
         ({"weergave": "3d"}, "Onbekende weergave"),
         ({"taakveld": "x" * 10000}, "Onbekend thema"),
