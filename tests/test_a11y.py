@@ -59,6 +59,12 @@ def html_pages():
     urls = [f"{url}?peildatum={code}" for url in pages for code in codes] or pages
     # States a bare URL does not show: search results, a filtered list with its chips.
     states = ["/zoeken/?q=zorg", "/samenwerkingen/?q=zorg&soort=gemeenschappelijke_regeling"]
+    # Size and reach, and an old link whose `schaal` the form then shows.
+    states += [
+        "/samenwerkingen/?grootte=een&reikwijdte=binnen-provincie",
+        "/samenwerkingen/?schaal=bilateraal",
+        "/kaart/?schaal=subregionaal&grootte=drie-tot-vijf",
+    ]
     return urls + states + ["/test-bestaat-niet/"]
 
 
