@@ -249,14 +249,15 @@ def test_legal_form_only_where_a_source_states_it():
     zonder = models.Samenwerking.objects.filter(rechtsvorm__isnull=True)
     # Regional divisions and OpenGR-only arrangements have no stated legal form...
     assert zonder.filter(soort=models.Soort.REGIO_INDELING).exists()
-    # ...register arrangements always have one, and every centrumregeling says so in its name.
+    # ...register arrangements always have one, and every centrumregeling says so in its name
+    # or its purpose (the centrumgemeente).
     assert (
         not models.Samenwerking.objects.exclude(register_id="")
         .filter(rechtsvorm__isnull=True)
         .exists()
     )
     for s in models.Samenwerking.objects.filter(rechtsvorm__code="centrumregeling"):
-        assert "centrum" in s.naam.lower()
+        assert "centrum" in s.naam.lower() or "centrumgemeente" in s.doel.lower(), s
 
 
 def test_participation_counts_per_municipality_are_plausible():
