@@ -43,6 +43,11 @@ def citaat(tekst, m, breedte=60):
     """The words around match `m` in `tekst`, quoted: the evidence in the basis."""
     start = max(0, m.start() - breedte)
     eind = min(len(tekst), m.end() + breedte)
+    # Whole words only.
+    if start:
+        start = tekst.rfind(" ", 0, start) + 1
+    if eind < len(tekst):
+        eind = tekst.find(" ", eind) if " " in tekst[eind:] else len(tekst)
     stuk = " ".join(tekst[start:eind].split())
     return f"‘{'…' if start else ''}{stuk}{'…' if eind < len(tekst) else ''}’"
 
