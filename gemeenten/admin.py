@@ -105,7 +105,7 @@ class VersieInline(admin.TabularInline):
 class StandInline(admin.TabularInline):
     can_delete = False
     model = models.Stand
-    fields = ["peildatum", "naam_in_bron", "schaal", "aantal_deelnemers"]
+    fields = ["peildatum", "naam_in_bron", "grootte", "reikwijdte", "aantal_deelnemers"]
     extra = 0
 
 
@@ -122,15 +122,15 @@ class SamenwerkingAdmin(DatasetAdmin):
 class DeelnameInline(admin.TabularInline):
     can_delete = False
     model = models.Deelname
-    fields = ["gemeente", "organisatie", "rol", "toegetreden_op", "naam_in_bron"]
+    fields = ["gemeente", "organisatie", "rol", "rol_in_bron", "toegetreden_op", "naam_in_bron"]
     raw_id_fields = ["gemeente", "organisatie"]
     extra = 0
 
 
 @admin.register(models.Stand)
 class StandAdmin(DatasetAdmin):
-    list_display = ["samenwerking", "peildatum", "schaal", "aantal_deelnemers"]
-    list_filter = ["peildatum", "schaal"]
+    list_display = ["samenwerking", "peildatum", "grootte", "reikwijdte", "aantal_deelnemers"]
+    list_filter = ["peildatum", "grootte", "reikwijdte"]
     list_select_related = ["samenwerking", "peildatum"]
     search_fields = ["samenwerking__naam", "naam_in_bron"]
     inlines = [DeelnameInline]

@@ -87,8 +87,10 @@ class SamenwerkingApiView(JsonPeildatumMixin, View):
                 {
                     "peildatum": peildatum_json(s.peildatum),
                     "naam_in_bron": s.naam_in_bron,
-                    "schaal": s.schaal or None,
+                    "grootte": s.grootte or None,
+                    "reikwijdte": s.reikwijdte or None,
                     "aantal_deelnemers": s.aantal_deelnemers,
+                    "aantal_gemeenten": s.aantal_gemeenten,
                     "bron": {"naam": s.bron.naam, "url": s.bron.url},
                 }
                 for s in standen

@@ -1,6 +1,6 @@
 """The filters of /samenwerkingen/, shared by its CSV and JSON twins.
 
-Every filter answers for one peildatum (the filterset gets it from the view): scale and
+Every filter answers for one peildatum (the filterset gets it from the view): size, reach and
 participants belong to an arrangement's snapshot, not to the arrangement. Filters on the
 snapshot use subqueries, so an arrangement is never listed twice.
 
@@ -17,7 +17,18 @@ from django.db.models import Q
 from django_filters.fields import ChoiceField
 
 from . import zoeken
-from .models import Gemeente, Rechtsvorm, Samenwerking, Schaal, Soort, Stand, Taakveld
+from .models import (
+    Gemeente,
+    Grootte,
+    Rechtsvorm,
+    Reikwijdte,
+    Samenwerking,
+    Schaal,
+    Soort,
+    Stand,
+    Taakveld,
+)
+from .schaal import oude_schaal
 
 ONBEKEND = "onbekend"
 MAX_ZOEKTERM = 100
@@ -108,8 +119,25 @@ class SamenwerkingFilter(django_filters.FilterSet):
     soort = django_filters.ChoiceFilter(
         label="Soort", field_name="soort", choices=Soort.choices, empty_label="Alle soorten"
     )
+    grootte = django_filters.ChoiceFilter(
+        label="Grootte",
+        method="filter_grootte",
+        choices=Grootte.choices,
+        empty_label="Elke grootte",
+        help_text="Het aantal deelnemende gemeenten",
+        error_messages={"invalid_choice": "Onbekende grootte: kies er een uit de lijst."},
+    )
+    reikwijdte = django_filters.ChoiceFilter(
+        label="Reikwijdte",
+        method="filter_reikwijdte",
+        choices=Reikwijdte.choices,
+        empty_label="Elke reikwijdte",
+        help_text="Binnen één provincie, de hele provincie, meer provincies of over de grens",
+        error_messages={"invalid_choice": "Onbekende reikwijdte: kies er een uit de lijst."},
+    )
+    # The scale before the split into size and reach: old permalinks keep their selection.
     schaal = django_filters.ChoiceFilter(
-        label="Schaal",
+        label="Schaal (oude indeling)",
         method="filter_schaal",
         choices=Schaal.choices,
         empty_label="Alle schalen",
@@ -149,8 +177,8 @@ class SamenwerkingFilter(django_filters.FilterSet):
 
     # The parameters of this filterset, each allowed once in a query string.
     parameters = (
-        *("q", "taakveld", "rechtsvorm", "soort", "schaal", "provincie", "gemeente", "regio"),
-        "sorteer",
+        *("q", "taakveld", "rechtsvorm", "soort", "grootte", "reikwijdte", "schaal"),
+        *("provincie", "gemeente", "regio", "sorteer"),
     )
 
     @classmethod
@@ -282,8 +310,14 @@ class SamenwerkingFilter(django_filters.FilterSet):
             return queryset.filter(rechtsvorm__isnull=True)
         return queryset.filter(rechtsvorm__code=value)
 
+    def filter_grootte(self, queryset, name, value):
+        return queryset.in_stand(self.peildatum, grootte=value)
+
+    def filter_reikwijdte(self, queryset, name, value):
+        return queryset.in_stand(self.peildatum, reikwijdte=value)
+
     def filter_schaal(self, queryset, name, value):
-        return queryset.in_stand(self.peildatum, schaal=value)
+        return queryset.in_stand(self.peildatum, **oude_schaal(value))
 
     def filter_provincie(self, queryset, name, value):
         return queryset.in_stand(self.peildatum, deelnames__gemeente__provincie__slug=value)

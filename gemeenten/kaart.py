@@ -186,7 +186,10 @@ WEERGAVEN += ((VERGELIJK, "Vergelijken"),)
 # The pair table of the network view shows this many pairs; the CSV has them all.
 MAX_PAREN_IN_TABEL = 50
 # Filters that narrow the selection: with any of them the automatic view is the patchwork.
-SMALLERE_FILTERS = ("q", "taakveld", "rechtsvorm", "soort", "schaal", "provincie", "gemeente")
+SMALLERE_FILTERS = (
+    *("q", "taakveld", "rechtsvorm", "soort", "grootte", "reikwijdte", "schaal"),
+    *("provincie", "gemeente"),
+)
 
 
 class Kaartweergave(forms.Form):
@@ -372,12 +375,14 @@ class Kaartbeeld:
         return namen
 
     def filtertekst(self):
-        """The selection in words, e.g. "thema 6 Sociaal domein, schaal subregionaal" (the
+        """The selection in words, e.g. "thema 6 Sociaal domein, grootte 3–5 gemeenten" (the
         partners view names its municipality in the title already)."""
         data, form = self.selectie_data, self.filterset.form
         delen = []
         for naam, woord in (
             ("taakveld", "thema"),
+            ("grootte", "grootte"),
+            ("reikwijdte", "reikwijdte"),
             ("schaal", "schaal"),
             ("soort", "soort"),
             ("rechtsvorm", "rechtsvorm"),

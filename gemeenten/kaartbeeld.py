@@ -556,7 +556,10 @@ def grenzen_voor_beeld(peildatum):
 
 
 # The selection's parameters in a file name, in this order; these are prefixed with their name.
-NAAMDELEN = ("weergave", "gemeente", "taakveld", "schaal", "soort", "rechtsvorm", "provincie")
+NAAMDELEN = (
+    *("weergave", "gemeente", "taakveld", "grootte", "reikwijdte", "schaal", "soort"),
+    *("rechtsvorm", "provincie"),
+)
 MET_NAAM = {"taakveld": "taakveld", "q": "zoek"}
 
 

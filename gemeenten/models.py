@@ -544,8 +544,31 @@ class Aard(models.TextChoices):
     INDELING = "indeling", "indeling van Rijk of statistiek"
 
 
+class Grootte(models.TextChoices):
+    """How many municipalities take part at a peildatum (see gemeenten.schaal): Dutch
+    municipalities only, so one municipality with a ministry or a province is not
+    bilateral. Derived at import, never typed in."""
+
+    EEN = "een", "1 gemeente"
+    TWEE = "twee", "2 gemeenten (bilateraal)"
+    DRIE_TOT_VIJF = "drie-tot-vijf", "3–5 gemeenten"
+    ZES_OF_MEER = "zes-of-meer", "6 of meer gemeenten"
+
+
+class Reikwijdte(models.TextChoices):
+    """Where the participants are at a peildatum (see gemeenten.schaal): a foreign
+    participant outranks several provinces, which outranks the whole province. Derived at
+    import, never typed in."""
+
+    BINNEN_PROVINCIE = "binnen-provincie", "binnen één provincie"
+    PROVINCIEBREED = "provinciebreed", "de hele provincie"
+    BOVENPROVINCIAAL = "bovenprovinciaal", "meer provincies"
+    GRENSOVERSCHRIJDEND = "grensoverschrijdend", "over de landsgrens"
+
+
 class Schaal(models.TextChoices):
-    """Derived from the participants at a peildatum (see gemeenten.schaal), never typed in."""
+    """The scale before it was split into size and reach: only for the old `schaal`
+    parameter of permalinks, which still selects what it did (see gemeenten.schaal)."""
 
     BILATERAAL = "bilateraal", "bilateraal (2)"
     SUBREGIONAAL = "subregionaal", "subregionaal (3–5)"
@@ -601,11 +624,13 @@ class SamenwerkingQuerySet(models.QuerySet):
 
     def met_stand(self, peildatum):
         """Arrangements in the snapshot, annotated with what the snapshot says of them:
-        `stand_schaal`, `stand_aantal` (number of participants), and the title and legal form
+        `stand_grootte`, `stand_reikwijdte`, `stand_aantal` (number of participants), and the
+        title and legal form
         on that date (`stand_titel`, `stand_rechtsvorm`: the register version in force)."""
         stand = Stand.objects.filter(samenwerking=OuterRef("pk"), peildatum=peildatum)
         return self.in_stand(peildatum).annotate(
-            stand_schaal=Subquery(stand.values("schaal")[:1]),
+            stand_grootte=Subquery(stand.values("grootte")[:1]),
+            stand_reikwijdte=Subquery(stand.values("reikwijdte")[:1]),
             stand_aantal=Subquery(stand.values("aantal_deelnemers")[:1]),
             stand_titel=Subquery(stand.values("titel")[:1]),
             stand_rechtsvorm=Subquery(stand.values("rechtsvorm__naam")[:1]),
@@ -662,6 +687,11 @@ class Samenwerking(models.Model):
     )
     afkorting = models.CharField(max_length=50, blank=True)
     soort = models.CharField(max_length=30, choices=Soort.choices)
+    soort_basis = models.CharField(
+        max_length=300,
+        help_text="Why this kind: the register's legal form, its name or purpose text, or a "
+        "curation row (fixtures/curation/soorten.csv, samenwerkingen.csv, indelingen.csv).",
+    )
     rechtsvorm = models.ForeignKey(
         Rechtsvorm, null=True, blank=True, on_delete=models.PROTECT, related_name="samenwerkingen"
     )
@@ -793,7 +823,7 @@ class StandQuerySet(models.QuerySet):
 
 
 class Stand(models.Model):
-    """An arrangement as a source describes it at one peildatum: its scale and participants.
+    """An arrangement as a source describes it at one peildatum: its size, reach and participants.
 
     The 2016 and 2026 sources are different lists; keeping each observation separate keeps
     every participation traceable to the source that states it.
@@ -820,7 +850,18 @@ class Stand(models.Model):
         Rechtsvorm, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     zetel = models.CharField(max_length=200, blank=True)
-    schaal = models.CharField(max_length=20, choices=Schaal.choices, blank=True)
+    grootte = models.CharField(
+        max_length=20, choices=Grootte.choices, blank=True, help_text="Municipalities taking part."
+    )
+    reikwijdte = models.CharField(
+        max_length=20,
+        choices=Reikwijdte.choices,
+        blank=True,
+        help_text="Where the participants are: one province, all of it, several, abroad.",
+    )
+    aantal_gemeenten = models.PositiveIntegerField(
+        default=0, help_text="Dutch municipalities among the participants (gives the size)."
+    )
     aantal_deelnemers = models.PositiveIntegerField(default=0)
     bron = models.ForeignKey(Bron, on_delete=models.PROTECT, related_name="+")
     bron_bestand = models.CharField(
@@ -933,6 +974,12 @@ class Deelname(models.Model):
         Organisatie, null=True, blank=True, on_delete=models.PROTECT, related_name="deelnames"
     )
     rol = models.CharField(max_length=20, choices=Rol.choices, default=Rol.DEELNEMER)
+    rol_in_bron = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The role in the source's own word where it names one (the register: "
+        "bronhouder), whatever `rol` says.",
+    )
     toegetreden_op = models.DateField(null=True, blank=True)
     uitgetreden_op = models.DateField(null=True, blank=True)
     naam_in_bron = models.CharField(max_length=300, help_text="The name as the source gives it.")
@@ -986,6 +1033,15 @@ class Deelname(models.Model):
     @property
     def deelnemer(self):
         return self.gemeente or self.organisatie
+
+    @property
+    def rol_weergave(self):
+        """The role as shown: "centrumgemeente (in het register: bronhouder)" where the
+        source's word differs (only the register names roles)."""
+        label = self.get_rol_display()
+        if self.rol_in_bron and self.rol_in_bron != self.rol:
+            return f"{label} (in het register: {self.rol_in_bron})"
+        return label
 
 
 class DatasetVersie(models.Model):

@@ -15,10 +15,11 @@ from .models import (
     Aard,
     Deelname,
     Gemeente,
+    Grootte,
     Herindeling,
     Organisatie,
+    Reikwijdte,
     Samenwerking,
-    Schaal,
     Soort,
     Stand,
     Versie,
@@ -158,14 +159,22 @@ def aantallen_per_peildatum(gemeente, peildata):
 
 
 def verdeling(samenwerkingen):
-    """How a selection (annotated by `met_stand`) divides over kind and scale, in one query:
-    [(label, count)] per dimension, without the empty ones."""
-    tellingen = {f"soort_{v}": Count("pk", filter=Q(soort=v)) for v in Soort.values}
-    tellingen |= {f"schaal_{v}": Count("pk", filter=Q(stand_schaal=v)) for v in Schaal.values}
+    """How a selection (annotated by `met_stand`) divides over kind, size and reach, in one
+    query: [(label, count)] per dimension, without the empty ones."""
+    dimensies = (
+        ("soort", "soort", Soort.choices),
+        ("grootte", "stand_grootte", Grootte.choices),
+        ("reikwijdte", "stand_reikwijdte", Reikwijdte.choices),
+    )
+    tellingen = {
+        f"{naam}_{v}": Count("pk", filter=Q(**{veld: v}))
+        for naam, veld, keuzes in dimensies
+        for v, _ in keuzes
+    }
     uitkomst = samenwerkingen.order_by().aggregate(**tellingen)
     return {
         naam: [(label, uitkomst[f"{naam}_{v}"]) for v, label in keuzes if uitkomst[f"{naam}_{v}"]]
-        for naam, keuzes in (("soort", Soort.choices), ("schaal", Schaal.choices))
+        for naam, _, keuzes in dimensies
     }
 
 

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.urls import reverse
 
-from .models import Schaal, Soort
+from .models import Grootte, Reikwijdte, Soort
 from .peildatum import met_peildatum
 
 
@@ -44,12 +44,20 @@ class Rij:
         return cls(samenwerking, stand, list(stand.deelnames.all()), peildatum)
 
     @property
-    def schaal(self):
-        return (self.stand.schaal or "") if self.stand else ""
+    def grootte(self):
+        return (self.stand.grootte or "") if self.stand else ""
 
     @property
-    def schaal_label(self):
-        return Schaal(self.schaal).label if self.schaal else ""
+    def grootte_label(self):
+        return Grootte(self.grootte).label if self.grootte else ""
+
+    @property
+    def reikwijdte(self):
+        return (self.stand.reikwijdte or "") if self.stand else ""
+
+    @property
+    def reikwijdte_label(self):
+        return Reikwijdte(self.reikwijdte).label if self.reikwijdte else ""
 
     # Title, purpose, legal form and seat as on the peildatum: the snapshot's (the register
     # version in force, or the snapshot source's own name), never a later version's.
@@ -135,19 +143,24 @@ def als_json(rij, request):
         "afkorting": samenwerking.afkorting,
         "soort": samenwerking.soort,
         "soort_label": Soort(samenwerking.soort).label,
+        "soort_basis": samenwerking.soort_basis,
         "rechtsvorm": {"code": rechtsvorm.code, "naam": rechtsvorm.naam} if rechtsvorm else None,
         "hoofdtaakveld": {"code": hoofd.code, "naam": hoofd.naam},
         "taakveld": _taakveld_json(samenwerking.taakveld),
         "overige_taakvelden": [_taakveld_json(t) for t in samenwerking.overige_taakvelden.all()],
-        "schaal": rij.schaal or None,
-        "schaal_label": rij.schaal_label or None,
+        "grootte": rij.grootte or None,
+        "grootte_label": rij.grootte_label or None,
+        "reikwijdte": rij.reikwijdte or None,
+        "reikwijdte_label": rij.reikwijdte_label or None,
         "aantal_deelnemers": stand.aantal_deelnemers if stand else None,
+        "aantal_gemeenten": stand.aantal_gemeenten if stand else None,
         "gemeenten": [
             {
                 "cbs_code": d.gemeente.cbs_code,
                 "naam": d.gemeente.naam,
                 "slug": d.gemeente.slug,
                 "rol": d.rol,
+                "rol_in_bron": d.rol_in_bron or None,
                 "toegetreden_op": datum(d.toegetreden_op),
                 "uitgetreden_op": datum(d.uitgetreden_op),
             }
@@ -160,6 +173,7 @@ def als_json(rij, request):
                 "soort": d.organisatie.soort,
                 "land": d.organisatie.land,
                 "rol": d.rol,
+                "rol_in_bron": d.rol_in_bron or None,
                 "toegetreden_op": datum(d.toegetreden_op),
                 "uitgetreden_op": datum(d.uitgetreden_op),
             }
@@ -179,11 +193,13 @@ CSV_KOLOMMEN = [
     "naam",
     "afkorting",
     "soort",
+    "grond van de soort",
     "rechtsvorm",
     "hoofdtaakveld",
     "taakveld",
     "overige taakvelden",
-    "schaal",
+    "grootte",
+    "reikwijdte",
     "deelnemende gemeenten",
     "overige deelnemers",
     "aantal deelnemers",
@@ -209,11 +225,13 @@ def als_csv(rij, request, eigen=None):
         "naam": rij.naam,
         "afkorting": samenwerking.afkorting,
         "soort": Soort(samenwerking.soort).label,
+        "grond van de soort": samenwerking.soort_basis,
         "rechtsvorm": rij.rechtsvorm.naam if rij.rechtsvorm else "onbekend",
         "hoofdtaakveld": str(samenwerking.taakveld.hoofdtaakveld),
         "taakveld": str(samenwerking.taakveld),
         "overige taakvelden": " | ".join(str(t) for t in samenwerking.overige_taakvelden.all()),
-        "schaal": rij.schaal_label,
+        "grootte": rij.grootte_label,
+        "reikwijdte": rij.reikwijdte_label,
         "deelnemende gemeenten": " | ".join(
             sorted(d.gemeente.naam for d in rij.gemeente_deelnames)
         ),
@@ -221,7 +239,7 @@ def als_csv(rij, request, eigen=None):
             sorted(d.organisatie.naam for d in rij.organisatie_deelnames)
         ),
         "aantal deelnemers": stand.aantal_deelnemers if stand else len(rij.deelnames),
-        "rol van de gemeente": eigen.get_rol_display() if eigen else "",
+        "rol van de gemeente": eigen.rol_weergave if eigen else "",
         "toegetreden op": eigen.toegetreden_op.isoformat()
         if eigen and eigen.toegetreden_op
         else "",
@@ -245,8 +263,10 @@ def als_kaart(rij):
         "naam": rij.naam,
         "afkorting": samenwerking.afkorting,
         "soort": samenwerking.soort,
-        "schaal": rij.schaal,
-        "schaal_label": rij.schaal_label,
+        "grootte": rij.grootte,
+        "grootte_label": rij.grootte_label,
+        "reikwijdte": rij.reikwijdte,
+        "reikwijdte_label": rij.reikwijdte_label,
         "taakveld": samenwerking.taakveld.code,
         "hoofdtaakveld": samenwerking.taakveld.hoofdtaakveld.code,
         "gemeenten": [gemeente.cbs_code for gemeente in rij.gemeenten],

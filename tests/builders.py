@@ -113,7 +113,6 @@ def wereld(aantal_gemeenten=6, aantal_samenwerkingen=4, deelnemers_per_samenwerk
         ]
         if i % 2:
             deelnemers.append(org)
-        schaal = models.Schaal.SUBREGIONAAL if len(deelnemers) <= 5 else models.Schaal.REGIONAAL
-        factories.stand(sw, pd, deelnemers, schaal=schaal)
+        factories.stand(sw, pd, deelnemers)
         w.samenwerkingen.append(sw)
     return w

@@ -6,6 +6,12 @@ import itertools
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from gemeenten import models
+from gemeenten.importers.standen import (
+    GROOTTE_VELDEN,
+    als_deelnemer,
+    gemeenten_per_provincie,
+    zet_grootte_en_reikwijdte,
+)
 
 _seq = itertools.count(1)
 
@@ -76,21 +82,27 @@ def samenwerking(taakveld, naam=None, **kwargs):
         soort=models.Soort.GEMEENSCHAPPELIJKE_REGELING,
         taakveld=taakveld,
         taakveld_basis="test",
+        soort_basis="test",
         bron=kwargs.pop("bron", None) or bron(),
     )
     return models.Samenwerking.objects.create(**{**defaults, **kwargs})
 
 
 def stand(samenwerking, peildatum, deelnemers=(), **kwargs):
-    """An arrangement's snapshot with `deelnemers` (Gemeente or Organisatie objects)."""
+    """An arrangement's snapshot with `deelnemers` (Gemeente or Organisatie objects); size
+    and reach derived from them by the importers' rule, unless `kwargs` sets them."""
     bron_ = kwargs.pop("bron", None) or bron()
+    afgeleid = models.Stand()
+    zet_grootte_en_reikwijdte(
+        afgeleid, [als_deelnemer(d) for d in deelnemers], gemeenten_per_provincie(peildatum)
+    )
+    velden = {veld: getattr(afgeleid, veld) for veld in GROOTTE_VELDEN}
     stand_ = models.Stand.objects.create(
         samenwerking=samenwerking,
         peildatum=peildatum,
         naam_in_bron=samenwerking.naam,
-        aantal_deelnemers=len(deelnemers),
         bron=bron_,
-        **kwargs,
+        **{**velden, **kwargs},
     )
     for deelnemer in deelnemers:
         field = "gemeente" if isinstance(deelnemer, models.Gemeente) else "organisatie"

@@ -45,12 +45,13 @@ def gemeente_met_grens(provincie, x, y, jaar=GRENSJAAR, **kwargs):
     return gemeente
 
 
-def samenwerking(taakveld, deelnemers, peildatum, schaal="", **kwargs):
+def samenwerking(taakveld, deelnemers, peildatum, **kwargs):
+    """An arrangement with a snapshot; its size and reach follow from `deelnemers`."""
     n = next(_seq)
     samenwerking_ = factories.samenwerking(
         taakveld, naam=kwargs.pop("naam", f"Testsamenwerking {n}"), slug=f"test-sw-{n}", **kwargs
     )
-    factories.stand(samenwerking_, peildatum, deelnemers, schaal=schaal)
+    factories.stand(samenwerking_, peildatum, deelnemers)
     return samenwerking_
 
 

@@ -79,6 +79,10 @@ def html_pages():
         # The map's patchwork with too many arrangements, its network and compare views.
         "/kaart/?taakveld=6&weergave=netwerk",
         "/kaart/?taakveld=6.92&soort=regio_indeling&weergave=vergelijk&vergelijk=arbeidsmarktregio",
+        # Size and reach, and an old link whose `schaal` the form then shows.
+        "/samenwerkingen/?grootte=een&reikwijdte=binnen-provincie",
+        "/samenwerkingen/?schaal=bilateraal",
+        "/kaart/?schaal=subregionaal&grootte=drie-tot-vijf",
     ]
     return urls + states + ["/test-bestaat-niet/"]
 

@@ -42,7 +42,10 @@ def test_list_api_item_content(client, wereld):
     assert item["taakveld"] == {"code": "97.2", "naam": "Testtaak twee"}
     assert item["overige_taakvelden"] == [{"code": "97.1", "naam": "Testtaak een"}]
     assert item["rechtsvorm"] is None
-    assert item["schaal"] == stand.schaal
+    assert (item["grootte"], item["reikwijdte"]) == (stand.grootte, stand.reikwijdte)
+    assert item["grootte_label"] == models.Grootte(stand.grootte).label
+    assert item["aantal_gemeenten"] == stand.aantal_gemeenten
+    assert item["soort_basis"] == sw.soort_basis
     assert item["aantal_deelnemers"] == stand.aantal_deelnemers
     assert {g["cbs_code"] for g in item["gemeenten"]} == {
         d.gemeente.cbs_code for d in stand.deelnames.filter(gemeente__isnull=False)

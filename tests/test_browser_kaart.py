@@ -45,11 +45,11 @@ def wereld(django_db_setup, django_db_blocker):
         t1, t2 = kaartdata.taakveld("91.1"), kaartdata.taakveld("92.1")
         pd = w.peildatum
         w.sw = {
-            "ab": kaartdata.samenwerking(t1, [a, b], pd, "bilateraal", naam="Test Kaart AB"),
+            "ab": kaartdata.samenwerking(t1, [a, b], pd, naam="Test Kaart AB"),
             "abc": kaartdata.samenwerking(
-                t1, [a, b, c], pd, "subregionaal", naam="Test Kaart ABC", afkorting="TKABC"
+                t1, [a, b, c], pd, naam="Test Kaart ABC", afkorting="TKABC"
             ),
-            "def": kaartdata.samenwerking(t2, [d, e, f], pd, "subregionaal", naam="Test Kaart DEF"),
+            "def": kaartdata.samenwerking(t2, [d, e, f], pd, naam="Test Kaart DEF"),
         }
     yield w
     with django_db_blocker.unblock():
@@ -353,16 +353,17 @@ def test_map_views_have_no_accessibility_violations(kaart, wereld):
 
 def test_back_button_restores_the_previous_view(kaart, wereld):
     browser = kaart(f"peildatum={wereld.peildatum.code}")
-    Select(browser.find_element(By.ID, "keuze-schaal")).select_by_value("subregionaal")
+    Select(browser.find_element(By.ID, "keuze-grootte")).select_by_value("drie-tot-vijf")
     wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-weergave") == "lapjes")
-    assert "schaal=subregionaal" in browser.current_url
+    assert "grootte=drie-tot-vijf" in browser.current_url
+    wacht_op(browser, lambda b: "3–5 gemeenten" in b.find_element(By.ID, "kaart-tabel").text)
     browser.back()
     wacht_op(browser, lambda b: kaartelement(b).get_attribute("data-weergave") == "intensiteit")
-    assert "schaal" not in browser.current_url
-    assert Select(browser.find_element(By.ID, "keuze-schaal")).first_selected_option.text == (
-        "Alle schalen"
+    assert "grootte" not in browser.current_url
+    assert Select(browser.find_element(By.ID, "keuze-grootte")).first_selected_option.text == (
+        "Elke grootte"
     )
-    wacht_op(browser, lambda b: "subregionaal" not in b.find_element(By.ID, "kaart-tabel").text)
+    wacht_op(browser, lambda b: "3–5 gemeenten" not in b.find_element(By.ID, "kaart-tabel").text)
 
 
 def test_partners_view_colours_by_shared_arrangements_and_lists_the_partners(kaart, wereld):

@@ -12,7 +12,7 @@ from gemeenten import models
 pytestmark = pytest.mark.browser
 
 WACHT = 15
-LIJST = "/samenwerkingen/?taakveld=6&schaal=subregionaal&provincie=drenthe"
+LIJST = "/samenwerkingen/?taakveld=6&grootte=drie-tot-vijf&provincie=drenthe"
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_list_to_map_to_list_keeps_the_selection(browser, live_url, echt):
     assert query(browser.current_url) == {
         "peildatum": [echt.code],
         "taakveld": ["6"],
-        "schaal": ["subregionaal"],
+        "grootte": ["drie-tot-vijf"],
         "provincie": ["drenthe"],
     }
     # The map shows what the list lists: its legend table, and its painted municipalities
@@ -97,18 +97,18 @@ def test_list_to_map_to_list_keeps_the_selection(browser, live_url, echt):
     )
 
     # A change on the map: the URL, the list link and the header follow (pushState).
-    Select(browser.find_element(By.ID, "keuze-schaal")).select_by_value("regionaal")
-    wacht_op(browser, lambda b: "schaal=regionaal" in b.current_url)
+    Select(browser.find_element(By.ID, "keuze-grootte")).select_by_value("zes-of-meer")
+    wacht_op(browser, lambda b: "grootte=zes-of-meer" in b.current_url)
     wacht_op(
         browser,
         lambda b: (
-            "schaal=regionaal"
+            "grootte=zes-of-meer"
             in b.find_element(By.CSS_SELECTOR, ".kaart-naar-lijst").get_attribute("href")
         ),
     )
     for link in browser.find_elements(By.CSS_SELECTOR, ".peildatumkeuze a"):
         doel = query(link.get_attribute("href"))
-        assert doel["schaal"] == ["regionaal"] and doel["provincie"] == ["drenthe"]
+        assert doel["grootte"] == ["zes-of-meer"] and doel["provincie"] == ["drenthe"]
         assert doel["peildatum"] != [echt.code]
     na_wijziging = kaart_slugs(browser)
 
@@ -117,7 +117,7 @@ def test_list_to_map_to_list_keeps_the_selection(browser, live_url, echt):
     assert query(browser.current_url) == {
         "peildatum": [echt.code],
         "taakveld": ["6"],
-        "schaal": ["regionaal"],
+        "grootte": ["zes-of-meer"],
         "provincie": ["drenthe"],
     }
     assert lijst_slugs(browser) == na_wijziging
@@ -126,13 +126,13 @@ def test_list_to_map_to_list_keeps_the_selection(browser, live_url, echt):
     browser.back()
     kaart_geladen(browser)
     browser.back()
-    wacht_op(browser, lambda b: "schaal=subregionaal" in b.current_url)
+    wacht_op(browser, lambda b: "grootte=drie-tot-vijf" in b.current_url)
     wacht_op(browser, lambda b: kaart_slugs(b) == lijst)
     assert (
-        Select(browser.find_element(By.ID, "keuze-schaal")).first_selected_option.get_attribute(
+        Select(browser.find_element(By.ID, "keuze-grootte")).first_selected_option.get_attribute(
             "value"
         )
-        == "subregionaal"
+        == "drie-tot-vijf"
     )
     fouten = [
         regel
@@ -140,3 +140,25 @@ def test_list_to_map_to_list_keeps_the_selection(browser, live_url, echt):
         if regel["level"] == "SEVERE" and "/favicon.ico" not in regel["message"]
     ]
     assert not fouten, fouten
+
+
+def test_an_old_schaal_link_keeps_its_selection_on_the_map(browser, live_url, echt):
+    """A permalink from before the split into size and reach: the list shows its old scale
+    in the form, and the map it links to paints the same arrangements."""
+    browser.get(
+        f"{live_url}/samenwerkingen/?peildatum={echt.code}&schaal=subregionaal&provincie=drenthe"
+    )
+    lijst = lijst_slugs(browser)
+    assert lijst
+    gekozen = Select(browser.find_element(By.ID, "id_schaal")).first_selected_option
+    assert gekozen.get_attribute("value") == "subregionaal"
+    browser.find_element(By.ID, "kaart-link").click()
+    kaart_geladen(browser)
+    assert query(browser.current_url)["schaal"] == ["subregionaal"]
+    assert kaart_slugs(browser) == lijst
+    assert (
+        Select(browser.find_element(By.ID, "keuze-schaal")).first_selected_option.get_attribute(
+            "value"
+        )
+        == "subregionaal"
+    )

@@ -21,7 +21,7 @@ from gemeenten import models
 from gemeenten.dataset import DATASET_MODELS
 from gemeenten.importers.base import MOJIBAKE
 from gemeenten.importers.standen import als_deelnemer, gemeenten_per_provincie, regels
-from gemeenten.schaal import bepaal_schaal
+from gemeenten.schaal import bepaal_grootte, bepaal_reikwijdte
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +156,7 @@ def test_2026_snapshot_is_the_register_in_force():
 
 
 @pytest.mark.parametrize("code", ["2016", "2026"])
-def test_scale_matches_the_participants(code):
+def test_size_and_reach_match_the_participants(code):
     p = peildatum(code)
     per_provincie = gemeenten_per_provincie(p)
     standen = models.Stand.objects.filter(peildatum=p).prefetch_related(
@@ -164,7 +164,8 @@ def test_scale_matches_the_participants(code):
     )
     for stand in standen:
         deelnemers = [als_deelnemer(d.gemeente or d.organisatie) for d in stand.deelnames.all()]
-        assert stand.schaal == bepaal_schaal(deelnemers, per_provincie), stand
+        assert stand.grootte == bepaal_grootte(deelnemers), stand
+        assert stand.reikwijdte == bepaal_reikwijdte(deelnemers, per_provincie), stand
         assert stand.aantal_deelnemers == len(deelnemers)
 
 
@@ -197,7 +198,7 @@ def test_2016_participants_resolve_to_municipalities_of_the_time():
     assert duits.exists()
     assert not duits.filter(organisatie__naam__contains="Duitsland").exists()
     edr = models.Samenwerking.objects.get(slug="eems-dollard-regio").standen.get(peildatum=p)
-    assert edr.schaal == models.Schaal.GRENSOVERSCHRIJDEND
+    assert edr.reikwijdte == models.Reikwijdte.GRENSOVERSCHRIJDEND
 
 
 def test_every_northern_municipality_of_2016_is_in_every_regioatlas_division():
@@ -248,14 +249,15 @@ def test_legal_form_only_where_a_source_states_it():
     zonder = models.Samenwerking.objects.filter(rechtsvorm__isnull=True)
     # Regional divisions and OpenGR-only arrangements have no stated legal form...
     assert zonder.filter(soort=models.Soort.REGIO_INDELING).exists()
-    # ...register arrangements always have one, and every centrumregeling says so in its name.
+    # ...register arrangements always have one, and every centrumregeling says so in its name
+    # or its purpose (the centrumgemeente).
     assert (
         not models.Samenwerking.objects.exclude(register_id="")
         .filter(rechtsvorm__isnull=True)
         .exists()
     )
     for s in models.Samenwerking.objects.filter(rechtsvorm__code="centrumregeling"):
-        assert "centrum" in s.naam.lower()
+        assert "centrum" in s.naam.lower() or "centrumgemeente" in s.doel.lower(), s
 
 
 def test_participation_counts_per_municipality_are_plausible():

@@ -38,7 +38,8 @@ READS = re.compile(r"""GET\.(?:get|getlist)\(\s*["'](\w+)["']""")
 # among them), the map's state, the snapshot, paging, search and the CSV separator.
 EXPECTED = {
     *("peildatum", "q", "page", "sep", "deel"),
-    *("taakveld", "rechtsvorm", "soort", "schaal", "provincie", "gemeente", "regio", "sorteer"),
+    *("taakveld", "rechtsvorm", "soort", "grootte", "reikwijdte", "schaal", "provincie"),
+    *("gemeente", "regio", "sorteer"),
     *("samenwerking", "weergave"),
 }
 

@@ -38,6 +38,42 @@ def toestand():
 
 
 @pytest.mark.django_db
+def test_centrumregeling_bronhouder_becomes_the_centrumgemeente(bron, tmp_path):
+    """A regeling zonder meer whose purpose assigns the tasks to the centrumgemeente is a
+    centrumregeling; the participant the register calls bronhouder is that municipality,
+    and the register's word is kept."""
+    path = bron / "gr-register/gemeenschappelijke-regelingen"
+    path = path / "gemeenschappelijke-regeling-afvalbeheer-test-2020.yaml"
+    _replace(path, "afkorting: OL", "afkorting: RZM")
+    _replace(
+        path,
+        "doel: Afvalinzameling",
+        "doel: Taken opgedragen aan de centrumgemeente, afvalinzameling",
+    )
+    _replace(
+        path,
+        "  deelnemende_organisaties:",
+        "  bronhouder:\n    naam: Gemeente Assen\n    roo_id: '30000'\n  deelnemende_organisaties:",
+    )
+    build(bron, tmp_path / "out")
+    afval = models.Samenwerking.objects.get(slug="afvalbeheer-test")
+    assert afval.soort == models.Soort.CENTRUMREGELING
+    assert afval.soort_basis.startswith("rechtsvorm regeling zonder meer")
+    assert "centrumgemeente" in afval.soort_basis
+    stand = afval.standen.get(peildatum__code="2026")
+    assert stand.rechtsvorm.code == "centrumregeling"
+    rollen = {
+        (d.gemeente.naam if d.gemeente else d.organisatie.naam, d.rol, d.rol_in_bron)
+        for d in stand.deelnames.all()
+    }
+    assert ("Assen", "centrumgemeente", "bronhouder") in rollen
+    assert ("Groningen", "deelnemer", "") in rollen
+    assert stand.deelnames.get(gemeente__naam="Assen").rol_weergave == (
+        "centrumgemeente (in het register: bronhouder)"
+    )
+
+
+@pytest.mark.django_db
 def test_mini_build_imports_every_source(bron, tmp_path):
     output = build(bron, tmp_path / "out")
     assert "0 unresolved" in output
@@ -60,7 +96,11 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     stand = afval.standen.get(peildatum__code="2026")
     deelnemers = {str(d.deelnemer) for d in stand.deelnames.all()}
     assert deelnemers == {"Groningen", "Assen", "Provincie Groningen", "Gemeinde Emsbüren"}
-    assert stand.schaal == models.Schaal.GRENSOVERSCHRIJDEND
+    # Size counts the two municipalities only; the German body makes the reach cross-border.
+    assert (stand.grootte, stand.aantal_gemeenten) == (models.Grootte.TWEE, 2)
+    assert stand.reikwijdte == models.Reikwijdte.GRENSOVERSCHRIJDEND
+    assert afval.soort == models.Soort.GEMEENSCHAPPELIJKE_REGELING
+    assert afval.soort_basis == "rechtsvorm openbaar lichaam (art. 8 lid 1 Wgr)"
     assert models.Organisatie.objects.get(naam="Gemeinde Emsbüren").land == "DE"
 
     # OpenGR: repaired encoding, a former municipality (Sneek) goes to its successor of
@@ -307,6 +347,33 @@ def unresolved_register_participant(bron):
     _replace(path, "Gemeinde Emsbüren", "Onbekend Bureau")
 
 
+def bvo_without_kind(bron):
+    register = bron / "gr-register/gemeenschappelijke-regelingen"
+    path = register / "gemeenschappelijke-regeling-afvalbeheer-test-2020.yaml"
+    _replace(path, "afkorting: OL", "afkorting: BVO")
+
+
+def kind_row_for_unknown_arrangement(bron):
+    with (bron / "curation/soorten.csv").open("a", encoding="utf-8") as f:
+        f.write("bestaat-niet,werkorganisatie,test\n")
+
+
+def kind_without_basis(bron):
+    basis = "OpenGR: lijst van gemeenschappelijke regelingen (mini)"
+    _replace(bron / "curation/samenwerkingen.csv", f"OpenGR only,{basis}", "OpenGR only,")
+
+
+def centrumregeling_without_centrumgemeente(bron):
+    register = bron / "gr-register/gemeenschappelijke-regelingen"
+    path = register / "gemeenschappelijke-regeling-afvalbeheer-test-2020.yaml"
+    _replace(path, "afkorting: OL", "afkorting: RZM")
+    _replace(
+        path,
+        "doel: Afvalinzameling",
+        "doel: Taken opgedragen aan de centrumgemeente, afvalinzameling",
+    )
+
+
 def no_theme(bron):
     _replace(bron / "curation/themas.csv", "streekraad-test,0.4,,handmatig: test\n", "")
 
@@ -408,6 +475,15 @@ BAD_INPUT = [
     (unknown_division, "coropgebied_2025.topojson", "-", "unknown division"),
     (unknown_aard_in_curation, "indelingen.csv", "line 4", "aard 'rijk' is not one of"),
     (unknown_link, "koppelingen.csv", "line 2", "unknown arrangement bestaat-niet"),
+    (bvo_without_kind, "afvalbeheer-test-2020.yaml", "roo_id 90000002", "decide it in"),
+    (kind_row_for_unknown_arrangement, "soorten.csv", "line 2", "unknown arrangement"),
+    (kind_without_basis, "samenwerkingen.csv", "line 2", "no basis (soort_basis)"),
+    (
+        centrumregeling_without_centrumgemeente,
+        "afvalbeheer-test-2020.yaml",
+        "roo_id 90000002",
+        "the register names no centrumgemeente",
+    ),
     (link_without_evidence, "koppelingen.csv", "line 2", "no evidence"),
 ]
 

@@ -23,15 +23,14 @@ def wereld():
     t911, t912, t921 = (kaartdata.taakveld(code) for code in ("91.1", "91.2", "92.1"))
     pd = w.peildatum
     w.sw = {
-        "ab": kaartdata.samenwerking(t911, [a, b], pd, "bilateraal", naam="Test A-B"),
-        "abc": kaartdata.samenwerking(t911, [a, b, c], pd, "subregionaal", naam="Test ABC"),
-        "cde": kaartdata.samenwerking(t912, [c, d, e], pd, "subregionaal", naam="Test CDE"),
-        "alle": kaartdata.samenwerking(t921, w.gemeenten, pd, "regionaal", naam="Test Alle"),
+        "ab": kaartdata.samenwerking(t911, [a, b], pd, naam="Test A-B"),
+        "abc": kaartdata.samenwerking(t911, [a, b, c], pd, naam="Test ABC"),
+        "cde": kaartdata.samenwerking(t912, [c, d, e], pd, naam="Test CDE"),
+        "alle": kaartdata.samenwerking(t921, w.gemeenten, pd, naam="Test Alle"),
         "regio": kaartdata.samenwerking(
             t911,
             [e, f],
             pd,
-            "bilateraal",
             naam="Test Regio",
             soort=models.Soort.REGIO_INDELING,
             aard=models.Aard.INDELING,
@@ -89,8 +88,10 @@ def test_page_passes_the_view_and_every_arrangement_of_the_snapshot(client, were
         "naam": "Test CDE",
         "afkorting": "",
         "soort": "gemeenschappelijke_regeling",
-        "schaal": "subregionaal",
-        "schaal_label": models.Schaal("subregionaal").label,
+        "grootte": "drie-tot-vijf",
+        "grootte_label": models.Grootte("drie-tot-vijf").label,
+        "reikwijdte": "binnen-provincie",
+        "reikwijdte_label": models.Reikwijdte("binnen-provincie").label,
         "taakveld": "91.2",
         "hoofdtaakveld": "91",
         "gemeentenamen": sorted([c.naam, d.naam, e.naam]),
@@ -148,6 +149,16 @@ def test_theme_gives_the_patchwork_of_its_arrangements(client, wereld):
     assert "thema 91 Testhoofdtaakveld 91" in beeld["titel"]
 
     assert namen(get(client, wereld, taakveld="91.2")) == ["Test CDE"]
+
+
+def test_size_and_reach_on_the_map(client, wereld):
+    drie = [s.naam for s in wereld.sw.values() if s.standen.get().grootte == "drie-tot-vijf"]
+    response = get(client, wereld, grootte="drie-tot-vijf")
+    assert namen(response) == sorted(drie) == ["Test ABC", "Test CDE"]
+    assert "grootte 3–5 gemeenten" in response.context["beeld"]["titel"]
+    # "Test Alle" has every municipality of the test province.
+    assert namen(get(client, wereld, reikwijdte="provinciebreed")) == ["Test Alle"]
+    assert namen(get(client, wereld, reikwijdte="binnen-provincie", grootte="twee")) == ["Test A-B"]
 
 
 def test_scale_alone_and_with_a_theme(client, wereld):
@@ -255,9 +266,7 @@ def test_query_budget(client, django_assert_max_num_queries):
     w = kaartdata.wereld(aantal_gemeenten=25)
     taakvelden = [kaartdata.taakveld(f"93.{i}") for i in range(1, 6)]
     for i in range(40):
-        kaartdata.samenwerking(
-            taakvelden[i % 5], w.gemeenten[i % 20 : i % 20 + 4], w.peildatum, "subregionaal"
-        )
+        kaartdata.samenwerking(taakvelden[i % 5], w.gemeenten[i % 20 : i % 20 + 4], w.peildatum)
     partners = {"weergave": "partners", "gemeente": w.gemeenten[3].slug}
     for params in (
         {},
@@ -289,6 +298,8 @@ def test_without_tile_url_the_map_gets_no_basemap(client, wereld, settings):
         ({"taakveld": "99.99"}, "Onbekend thema"),
         ({"taakveld": "<script>alert(1)</script>"}, "Onbekend thema"),
         ({"schaal": "' OR 1=1 --"}, "Onbekende schaal"),
+        ({"grootte": "groot"}, "Onbekende grootte"),
+        ({"reikwijdte": "wereld"}, "Onbekende reikwijdte"),
         ({"samenwerking": "bestaat-niet"}, "bestaat niet op deze peildatum"),
         ({"weergave": "3d"}, "Onbekende weergave"),
         ({"taakveld": "x" * 10000}, "Onbekend thema"),

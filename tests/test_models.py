@@ -7,7 +7,6 @@ from django.core.management import call_command
 
 from gemeenten import models
 from gemeenten.dataset import DATASET_MODELS, leeg_dataset
-from gemeenten.schaal import Deelnemer, bepaal_schaal
 
 from . import factories
 
@@ -28,33 +27,101 @@ def test_gemeenten_op_datum_respects_validity_bounds():
     assert oud.bestaat_op(D(2018, 12, 31)) and not oud.bestaat_op(D(2019, 1, 1))
 
 
-def _gemeente(code, provincie="PV20"):
-    return Deelnemer(provincie_code=provincie, is_gemeente=True, cbs_code=code)
+def _organisatie(soort, land="NL", provincie_code=""):
+    n = next(factories._seq)
+    return models.Organisatie.objects.create(
+        slug=f"test-org-{n}",
+        naam=f"Organisatie {n}",
+        soort=soort,
+        land=land,
+        provincie_code=provincie_code,
+        bron=factories.bron(),
+    )
+
+
+@pytest.fixture
+def twee_provincies(db):
+    """Province PV90 with six municipalities, PV91 with two; a ministry, a province, a
+    municipality elsewhere and a German body as other participants."""
+    pv90, pv91 = factories.provincie("PV90", "Testnoord"), factories.provincie("PV91", "Testzuid")
+    return {
+        "pd": factories.peildatum(),
+        "noord": [factories.gemeente(pv90) for _ in range(6)],
+        "zuid": [factories.gemeente(pv91) for _ in range(2)],
+        "rijk": _organisatie(models.Organisatie.Soort.RIJK),
+        "provincie": _organisatie(models.Organisatie.Soort.PROVINCIE, provincie_code="PV90"),
+        "elders": _organisatie(models.Organisatie.Soort.GEMEENTE, provincie_code="PV25"),
+        "duits": _organisatie(models.Organisatie.Soort.BUITENLANDS, land="DE"),
+    }
+
+
+GROOTTE_GEVALLEN = [
+    # (participants, size): municipalities count, other bodies do not.
+    (lambda w: w["noord"][:1], models.Grootte.EEN),
+    (lambda w: w["noord"][:1] + [w["rijk"]], models.Grootte.EEN),  # not bilateral
+    (lambda w: w["noord"][:1] + [w["rijk"], w["provincie"], w["duits"]], models.Grootte.EEN),
+    (lambda w: w["noord"][:2], models.Grootte.TWEE),
+    (lambda w: w["noord"][:1] + [w["elders"]], models.Grootte.TWEE),  # a Dutch municipality
+    (lambda w: w["noord"][:3], models.Grootte.DRIE_TOT_VIJF),
+    (lambda w: w["noord"][:5] + [w["rijk"]], models.Grootte.DRIE_TOT_VIJF),
+    (lambda w: w["noord"][:6], models.Grootte.ZES_OF_MEER),
+    (lambda w: [w["rijk"], w["provincie"]], ""),
+]
+
+
+@pytest.mark.parametrize(("deelnemers", "verwacht"), GROOTTE_GEVALLEN)
+def test_size_counts_municipal_participants_only(twee_provincies, deelnemers, verwacht):
+    w = twee_provincies
+    lijst = deelnemers(w)
+    stand = factories.stand(
+        factories.samenwerking(factories.taakveld("99.1", "Test", ("99", "Test"))), w["pd"], lijst
+    )
+    assert stand.grootte == verwacht
+    gemeenten = [d for d in lijst if isinstance(d, models.Gemeente) or d.soort == "gemeente"]
+    assert stand.aantal_gemeenten == len(gemeenten)
+    assert stand.aantal_deelnemers == len(lijst)
+
+
+REIKWIJDTE_GEVALLEN = [
+    (lambda w: w["noord"][:2], models.Reikwijdte.BINNEN_PROVINCIE),
+    (lambda w: w["noord"][:5] + [w["rijk"], w["provincie"]], models.Reikwijdte.BINNEN_PROVINCIE),
+    (lambda w: w["noord"][:1], models.Reikwijdte.BINNEN_PROVINCIE),
+    (lambda w: w["noord"], models.Reikwijdte.PROVINCIEBREED),
+    (lambda w: w["zuid"] + [w["rijk"]], models.Reikwijdte.PROVINCIEBREED),
+    (lambda w: w["noord"][:1] + w["zuid"][:1], models.Reikwijdte.BOVENPROVINCIAAL),
+    (lambda w: w["noord"] + [w["elders"]], models.Reikwijdte.BOVENPROVINCIAAL),
+    (lambda w: w["zuid"][:1] + [w["provincie"]], models.Reikwijdte.BOVENPROVINCIAAL),
+    (lambda w: w["noord"][:1] + w["zuid"] + [w["duits"]], models.Reikwijdte.GRENSOVERSCHRIJDEND),
+    (lambda w: [], ""),
+]
+
+
+@pytest.mark.parametrize(("deelnemers", "verwacht"), REIKWIJDTE_GEVALLEN)
+def test_reach_from_where_the_participants_are(twee_provincies, deelnemers, verwacht):
+    w = twee_provincies
+    stand = factories.stand(
+        factories.samenwerking(factories.taakveld("99.1", "Test", ("99", "Test"))),
+        w["pd"],
+        deelnemers(w),
+    )
+    assert stand.reikwijdte == verwacht
+
+
+def test_every_size_and_reach_value_is_exercised():
+    assert {v for _, v in GROOTTE_GEVALLEN} - {""} == set(models.Grootte.values)
+    assert {v for _, v in REIKWIJDTE_GEVALLEN} - {""} == set(models.Reikwijdte.values)
 
 
 @pytest.mark.parametrize(
-    ("deelnemers", "verwacht"),
+    ("rol", "rol_in_bron", "verwacht"),
     [
-        ([_gemeente("GM1"), _gemeente("GM2")], models.Schaal.BILATERAAL),
-        ([_gemeente(f"GM{i}") for i in range(3)], models.Schaal.SUBREGIONAAL),
-        ([_gemeente(f"GM{i}") for i in range(5)], models.Schaal.SUBREGIONAAL),
-        ([_gemeente(f"GM{i}") for i in range(6)], models.Schaal.REGIONAAL),
-        ([_gemeente(f"GM{i}") for i in range(10)], models.Schaal.PROVINCIEBREED),
-        (
-            [_gemeente(f"GM{i}") for i in range(10)] + [Deelnemer(provincie_code="PV20")],
-            models.Schaal.PROVINCIEBREED,
-        ),
-        ([_gemeente("GM1"), _gemeente("GM2", "PV21")], models.Schaal.BOVENPROVINCIAAL),
-        (
-            [_gemeente("GM1"), _gemeente("GM2", "PV21"), Deelnemer(land="DE")],
-            models.Schaal.GRENSOVERSCHRIJDEND,
-        ),
-        ([_gemeente("GM1")], ""),
+        ("centrumgemeente", "bronhouder", "centrumgemeente (in het register: bronhouder)"),
+        ("bronhouder", "bronhouder", "bronhouder"),
+        ("deelnemer", "", "deelnemer"),
     ],
 )
-def test_bepaal_schaal(deelnemers, verwacht):
-    alle_groningers = {f"GM{i}" for i in range(10)}
-    assert bepaal_schaal(deelnemers, {"PV20": alle_groningers}) == verwacht
+def test_role_shows_the_sources_word_where_it_differs(rol, rol_in_bron, verwacht):
+    assert models.Deelname(rol=rol, rol_in_bron=rol_in_bron).rol_weergave == verwacht
 
 
 def _dump():

@@ -54,6 +54,10 @@ def test_list_shows_own_rows_and_counts(client, wereld):
         ({"rechtsvorm": "onbekend"}, {1, 3}),
         ({"q": "TR3"}, {3}),
         ({"q": "Testwaterschap"}, {1, 3}),
+        ({"grootte": "drie-tot-vijf"}, {0, 1, 2, 3}),
+        ({"grootte": "twee"}, set()),
+        ({"reikwijdte": "binnen-provincie"}, {0, 1, 2, 3}),
+        ({"reikwijdte": "provinciebreed"}, set()),
         ({"schaal": "subregionaal"}, {0, 1, 2, 3}),
         ({"schaal": "regionaal"}, set()),
     ],
@@ -62,6 +66,40 @@ def test_filters_narrow_the_list(client, wereld, params, verwacht):
     response = lijst(client, wereld.peildatum, provincie=wereld.provincie.slug, **params)
     assert response.status_code == 200
     assert rijen(response) == {wereld.samenwerkingen[i].slug for i in verwacht}
+
+
+def test_size_is_municipalities_and_the_old_scale_keeps_its_selection(client):
+    """One municipality with a water board is "1 gemeente", not bilateral; the old
+    `schaal=bilateraal` still selects it, as it did (two participants)."""
+    w = builders.wereld(aantal_samenwerkingen=0)
+    taak = models.Taakveld.objects.get(code="97.1")
+
+    def maak(naam, deelnemers):
+        sw = factories.samenwerking(taak, naam=naam)
+        factories.stand(sw, w.peildatum, deelnemers)
+        return sw.slug
+
+    met_waterschap = maak("Een met waterschap", [w.gemeenten[0], w.organisatie])
+    twee = maak("Twee gemeenten", w.gemeenten[:2])
+    alle = maak("Alle gemeenten", w.gemeenten)
+    for params, verwacht in [
+        ({"grootte": "een"}, {met_waterschap}),
+        ({"grootte": "twee"}, {twee}),
+        ({"grootte": "zes-of-meer"}, {alle}),
+        ({"reikwijdte": "binnen-provincie"}, {met_waterschap, twee}),
+        ({"reikwijdte": "provinciebreed"}, {alle}),
+        ({"schaal": "bilateraal"}, {met_waterschap, twee}),
+        ({"schaal": "provinciebreed"}, {alle}),
+        ({"schaal": "regionaal"}, set()),
+        ({"grootte": "een", "schaal": "bilateraal"}, {met_waterschap}),
+    ]:
+        response = lijst(client, w.peildatum, provincie=w.provincie.slug, **params)
+        assert response.status_code == 200
+        assert rijen(response) == verwacht, params
+    # The old parameter shows in the form only when a link sets it.
+    html = lijst(client, w.peildatum, schaal="bilateraal").content.decode()
+    assert 'name="schaal"' in html
+    assert 'name="schaal"' not in lijst(client, w.peildatum).content.decode()
 
 
 def test_gemeente_filter_accepts_slug_and_cbs_code(client, wereld):
@@ -263,6 +301,8 @@ def test_over_page_has_the_2013_note(client):
         {"taakveld": "1 OR 1=1"},
         {"rechtsvorm": "x"},
         {"schaal": "enorm"},
+        {"grootte": "enorm"},
+        {"reikwijdte": "overal"},
         {"soort": "%"},
         {"provincie": "PV00"},
         {"sorteer": "wachtwoord"},
@@ -317,7 +357,8 @@ def test_list_shows_how_the_selection_divides(client, wereld):
     response = lijst(client, wereld.peildatum, provincie=wereld.provincie.slug)
     verdeling = response.context["verdeling"]
     assert verdeling["soort"] == [("gemeenschappelijke regeling", 4)]
-    assert verdeling["schaal"] == [("subregionaal (3–5)", 4)]
+    assert verdeling["grootte"] == [("3–5 gemeenten", 4)]
+    assert verdeling["reikwijdte"] == [("binnen één provincie", 4)]
     response = lijst(client, wereld.peildatum, provincie=wereld.provincie.slug, taakveld="97.1")
     assert response.context["verdeling"]["soort"] == [("gemeenschappelijke regeling", 2)]
 

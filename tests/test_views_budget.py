@@ -30,6 +30,7 @@ def _urls(peildatum, gemeente, samenwerking):
         f"&provincie={provincie.code.lower()}&schaal=regionaal&soort=gemeenschappelijke_regeling"
         "&q=a&regio=1",
         f"/samenwerkingen/?{pd}&regio=1&page=2",
+        f"/samenwerkingen/?{pd}&grootte=zes-of-meer&reikwijdte=binnen-provincie&regio=1",
         f"/samenwerkingen/{samenwerking.slug}/?{pd}",
         f"/zoeken/?q=gr&{pd}",
         f"/zoeken/?q=haren&{pd}",  # former municipalities, organisations and arrangements
@@ -53,6 +54,7 @@ def _urls(peildatum, gemeente, samenwerking):
         f"/kaart/?{pd}&taakveld={hoofd}&provincie={provincie.slug}&soort=gemeenschappelijke_regeling"
         "&rechtsvorm=onbekend&q=a&regio=1",
         f"/kaart/?{pd}&weergave=partners&gemeente={gemeente.slug}&regio=1",
+        f"/kaart/?{pd}&grootte=drie-tot-vijf&reikwijdte=provinciebreed&schaal=regionaal",
         f"/kaart/?{pd}&samenwerking={samenwerking.slug}&deel=tabel",
         f"/kaart/?{pd}&regio=1&weergave=lapjes&deel=tabel",
         # What changed between two snapshots (default: oldest and newest), and the CSV twins.

@@ -27,11 +27,15 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.utils.text import slugify
 
 from ..models import Deelname, Gemeente, Organisatie, Peildatum, Samenwerking, Soort, Taakveld
-from ..schaal import bepaal_schaal
 from .base import BaseImporter, Fout, ImportFout
 from .curatie import INDELINGEN, Curatie
 from .grenzen import GeometrieFout, als_multipolygon
-from .standen import als_deelnemer, gemeenten_per_provincie, schrijf_stand
+from .standen import (
+    als_deelnemer,
+    gemeenten_per_provincie,
+    schrijf_stand,
+    zet_grootte_en_reikwijdte,
+)
 from .topojson import TopoJsonFout, features
 
 MAP = "cbs/regio-indelingen-2025"
@@ -225,6 +229,8 @@ class CbsRegiosImporter(BaseImporter):
                 defaults=dict(
                     naam=f"{indeling['label']} {naam}",
                     soort=Soort.REGIO_INDELING,
+                    soort_basis=f"regio-indeling: CBS-indeling {indeling['label']} "
+                    "(indelingen.csv)",
                     taakveld=self.taakvelden[indeling["taakveld"]],
                     taakveld_basis=f"CBS-indeling: {indeling['label']}",
                     aard=indeling["aard"],
@@ -310,8 +316,7 @@ class CbsRegiosImporter(BaseImporter):
             stand.bron_regels = f"{stand.bron_regels}; {herkomst[0]} {herkomst[1]}".lstrip("; ")
         deelnames_db = stand.deelnames.select_related("gemeente__provincie", "organisatie")
         deelnemers = [als_deelnemer(d.gemeente or d.organisatie) for d in deelnames_db]
-        stand.aantal_deelnemers = len(deelnemers)
-        stand.schaal = bepaal_schaal(deelnemers, self.per_provincie)
+        zet_grootte_en_reikwijdte(stand, deelnemers, self.per_provincie)
         stand.save()
 
     # --- the report ----------------------------------------------------------------------

@@ -10,6 +10,8 @@
 - indelingen.csv: every regional division of a source (Regioatlas 2016, CBS 2025): the label,
   slug prefix and taakveld of its regions, and whether it is a collaboration of municipalities
   or a state/statistical division, with the basis of that choice.
+- soorten.csv: the kind (werkorganisatie, centrumregeling, gemeenschappelijke regeling) of a
+  register arrangement where the legal form and the texts do not decide it, with evidence.
 - themas.csv: primary (and secondary) taakveld per arrangement where the register's policy
   areas do not decide it, with the basis of the choice.
 - koppelingen.csv: predecessor → successor between two arrangements no register version chain
@@ -73,7 +75,7 @@ class Curatie:
     def samenwerkingen(self):
         return self.tabel(
             "samenwerkingen.csv",
-            ["slug", "naam", "soort", "rechtsvorm", "eind", "toelichting"],
+            ["slug", "naam", "soort", "rechtsvorm", "eind", "toelichting", "soort_basis"],
             key=["slug"],
         )
 
@@ -126,6 +128,12 @@ class Curatie:
             ["voorganger", "opvolger", "toelichting"],
             key=["voorganger", "opvolger"],
         )
+
+    def soorten(self):
+        """{slug: row}: the kind of a register arrangement where the rules do not decide it
+        (every bedrijfsvoeringsorganisatie), with its evidence; see importers/soorten.py."""
+        rows = self.tabel("soorten.csv", ["samenwerking", "soort", "bewijs"], key=["samenwerking"])
+        return {r["samenwerking"]: r for r in rows}
 
     def themas(self):
         rows = self.tabel(

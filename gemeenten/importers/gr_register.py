@@ -16,9 +16,19 @@ import re
 import yaml
 from django.utils.text import slugify
 
-from ..models import Gemeente, Organisatie, Peildatum, Rechtsvorm, Samenwerking, Soort, Versie
+from ..models import (
+    Deelname,
+    Gemeente,
+    Organisatie,
+    Peildatum,
+    Rechtsvorm,
+    Samenwerking,
+    Soort,
+    Versie,
+)
 from .base import BaseImporter
 from .curatie import Curatie, curatie_bron, duitse_organisatie, maak_organisaties
+from .soorten import SOORTEN, bepaal_soort, is_centrumregeling
 from .standen import Themas, gemeenten_per_provincie, herindelingsstappen, schrijf_stand
 
 MAP = "gr-register/gemeenschappelijke-regelingen"
@@ -124,9 +134,13 @@ class GrRegisterImporter(BaseImporter):
         self.stop_bij_fouten()
         self.themas = Themas(self.curatie)
         self.per_provincie = {p.code: gemeenten_per_provincie(p) for p in self.peildata}
+        self.soorten = dict(self.curatie.soorten())
         slugs = {}
         for keten in ketens:
             self.schrijf(keten, slugs, records)
+        for slug, rij in self.soorten.items():
+            # A row no register arrangement used: a renamed slug or a stale decision.
+            self.fout(SOORTEN, f"line {rij['_regel']}", f"unknown arrangement {slug!r}")
         self.stop_bij_fouten()
 
     # --- reading ---------------------------------------------------------------------------
@@ -242,23 +256,13 @@ class GrRegisterImporter(BaseImporter):
 
     # --- writing ---------------------------------------------------------------------------
     def vorm(self, rec):
-        """(soort, rechtsvorm code, samenwerkingsvorm) of one register version."""
-        naam = titel(rec)
+        """(rechtsvorm code, samenwerkingsvorm) of one register version; a regeling zonder
+        meer that is a centrumregeling (see importers/soorten.py) has that legal form."""
         vorm = ((rec["gr_meta"].get("samenwerkingsvorm") or {}).get("afkorting")) or None
         code = RECHTSVORM.get(vorm)
-        soort = Soort.GEMEENSCHAPPELIJKE_REGELING
-        plat = naam.lower().replace(" ", "")
-        if (
-            "centrumregeling" in plat
-            or "centrumgemeenteregeling" in plat
-            or "centrumgemeente regeling" in naam.lower()
-        ):
-            soort = Soort.CENTRUMREGELING
-            if vorm == "RZM":
-                code = "centrumregeling"
-        elif "werkorganisatie" in naam.lower():
-            soort = Soort.WERKORGANISATIE
-        return soort, code, vorm
+        if is_centrumregeling(titel(rec), rec["gr_meta"].get("doel") or "", vorm):
+            code = "centrumregeling"
+        return code, vorm
 
     def schrijf(self, keten, slugs, records):
         in_kracht = {}
@@ -290,12 +294,20 @@ class GrRegisterImporter(BaseImporter):
             return
         rechtsvormen = {r.code: r for r in Rechtsvorm.objects.all()}
         for rec in keten:
-            _, code, vorm = self.vorm(rec)
+            code, vorm = self.vorm(rec)
             if vorm and code not in rechtsvormen:
                 rid = str(rec["identifiers"]["roo_id"])
                 self.fout(records[rid][0], f"roo_id {rid}", f"unknown samenwerkingsvorm {vorm!r}")
                 return
-        soort, code, _ = self.vorm(leidend)
+        code, vorm = self.vorm(leidend)
+        try:
+            soort, soort_basis = bepaal_soort(
+                naam, meta.get("doel") or "", vorm, self.soorten.pop(slug, None)
+            )
+        except LookupError as exc:
+            self.verslag.onopgelost.append((rel, str(exc)))
+            self.fout(rel, f"roo_id {roo_id}", str(exc))
+            return
         contact = self.contact(keten)
         eind = None if huidig else datum(keten[-1]["gr_meta"].get("datum_uitwerkingtreding"))
         samenwerking, _ = Samenwerking.objects.update_or_create(
@@ -304,6 +316,7 @@ class GrRegisterImporter(BaseImporter):
                 naam=naam,
                 afkorting="",
                 soort=soort,
+                soort_basis=soort_basis[:300],
                 rechtsvorm=rechtsvormen.get(code),
                 doel=(meta.get("doel") or "").strip(),
                 taakveld=taakveld,
@@ -325,7 +338,7 @@ class GrRegisterImporter(BaseImporter):
         for rec in keten:
             rid = str(rec["identifiers"]["roo_id"])
             url = ((rec.get("sources") or [{}])[0] or {}).get("url") or ""
-            _, code, _ = self.vorm(rec)
+            code, _ = self.vorm(rec)
             versie, _ = Versie.objects.update_or_create(
                 register_id=rid,
                 defaults=dict(
@@ -363,6 +376,11 @@ class GrRegisterImporter(BaseImporter):
         meta = rec["gr_meta"]
         deelnames, later = [], []
         bronhouder = (meta.get("bronhouder") or {}).get("roo_id")
+        # This version's own kind: an earlier version may have had another legal form.
+        code, vorm = self.vorm(rec)
+        centrum = code == "centrumregeling" or (
+            samenwerking.soort == Soort.CENTRUMREGELING and vorm == "RZM"
+        )
         for i, p in enumerate(meta.get("deelnemende_organisaties") or [], start=1):
             where = f"roo_id {roo_id}, participant {i}"
             obj = self.deelnemer(p, rel, where)
@@ -381,17 +399,26 @@ class GrRegisterImporter(BaseImporter):
                     f"{peildatum.datum}: not a participant in the {peildatum.code} snapshot"
                 )
                 continue
+            is_bronhouder = bool(bronhouder) and str(p.get("roo_id")) == str(bronhouder)
             deelnames.append(
                 dict(
                     deelnemer=obj,
                     naam_in_bron=p.get("naam", ""),
-                    rol="bronhouder"
-                    if bronhouder and str(p.get("roo_id")) == str(bronhouder)
-                    else "deelnemer",
+                    rol=self.rol(centrum, obj) if is_bronhouder else Deelname.Rol.DEELNEMER,
+                    rol_in_bron="bronhouder" if is_bronhouder else "",
                     toegetreden_op=toegetreden,
                     waar=f"{rel} {where}",
                 )
             )
+        if centrum and not any(d["rol"] == Deelname.Rol.CENTRUMGEMEENTE for d in deelnames):
+            self.verslag.onopgelost.append((rel, "centrumregeling without a centrumgemeente"))
+            self.fout(
+                rel,
+                f"roo_id {roo_id}",
+                "a centrumregeling whose bronhouder is no participating municipality: "
+                "the register names no centrumgemeente",
+            )
+            return
         if later:
             # The record's list describes a later state than the date (a version in force
             # since before it, kept up to date). Where OpenGR names the arrangement, it
@@ -433,6 +460,16 @@ class GrRegisterImporter(BaseImporter):
             bron_bestand=rel,
             bron_regels=f"roo_id {versie.register_id}",
         )
+
+    @staticmethod
+    def rol(centrumregeling, obj):
+        """The role of the participant the register calls bronhouder: in a centrumregeling
+        the municipality whose bodies carry out the tasks for the others, the
+        centrumgemeente; elsewhere only the keeper of the register record."""
+        gemeente = isinstance(obj, Gemeente) or obj.soort == Organisatie.Soort.GEMEENTE
+        if centrumregeling and gemeente:
+            return Deelname.Rol.CENTRUMGEMEENTE
+        return Deelname.Rol.BRONHOUDER
 
     def deelnemer(self, p, rel, where):
         """A northern Gemeente or an Organisatie for a register participant, or an error."""

@@ -331,6 +331,13 @@ class OpenGrImporter(BaseImporter):
             self.verslag.onopgelost.append((slug, str(exc)))
             self.fout("fixtures/curation/themas.csv", slug, str(exc))
             return None
+        if not row["soort_basis"].strip():
+            self.fout(
+                "fixtures/curation/samenwerkingen.csv",
+                f"line {row['_regel']}",
+                "no basis (soort_basis) for the kind",
+            )
+            return None
         rechtsvorm = None
         if row["rechtsvorm"]:
             rechtsvorm = Rechtsvorm.objects.filter(code=row["rechtsvorm"]).first()
@@ -346,6 +353,8 @@ class OpenGrImporter(BaseImporter):
             defaults=dict(
                 naam=row["naam"],
                 soort=row["soort"],
+                soort_basis=f"curatie (samenwerkingen.csv regel {row['_regel']}): "
+                f"{row['soort_basis']}"[:300],
                 rechtsvorm=rechtsvorm,
                 taakveld=taakveld,
                 taakveld_basis=basis[:200],

@@ -23,10 +23,15 @@ from ..models import (
     Soort,
     Taakveld,
 )
-from ..schaal import bepaal_schaal
 from .base import BaseImporter
 from .curatie import INDELINGEN, Curatie
-from .standen import als_deelnemer, gemeenten_per_provincie, regels, schrijf_stand
+from .standen import (
+    als_deelnemer,
+    gemeenten_per_provincie,
+    regels,
+    schrijf_stand,
+    zet_grootte_en_reikwijdte,
+)
 
 MAP = "regioatlas"
 PEILDATUM = datetime.date(2016, 1, 1)
@@ -167,6 +172,7 @@ class RegioatlasImporter(BaseImporter):
             defaults=dict(
                 naam=naam,
                 soort=Soort.REGIO_INDELING,
+                soort_basis=f"regio-indeling: Regioatlas-indeling {naam_indeling} (indelingen.csv)",
                 rechtsvorm=None,
                 taakveld=taakveld,
                 taakveld_basis=f"Regioatlas-indeling: {naam_indeling}",
@@ -246,6 +252,5 @@ class RegioatlasImporter(BaseImporter):
             stand.bron_regels = f"{stand.bron_regels}; {rel} {regels(toegevoegd)}".lstrip("; ")
         deelnames_db = stand.deelnames.select_related("gemeente__provincie", "organisatie")
         deelnemers = [als_deelnemer(d.gemeente or d.organisatie) for d in deelnames_db]
-        stand.aantal_deelnemers = len(deelnemers)
-        stand.schaal = bepaal_schaal(deelnemers, self.per_provincie)
+        zet_grootte_en_reikwijdte(stand, deelnemers, self.per_provincie)
         stand.save()

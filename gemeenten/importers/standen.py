@@ -4,7 +4,7 @@ of the 2016 and 2026 sources; and choosing its theme from the curation tables.""
 from collections import defaultdict
 
 from ..models import Deelname, Gemeente, Herindeling, Organisatie, Stand, Taakveld
-from ..schaal import Deelnemer, bepaal_schaal
+from ..schaal import Deelnemer, aantal_gemeenten, bepaal_grootte, bepaal_reikwijdte
 from .base import Fout, ImportFout
 
 
@@ -18,7 +18,22 @@ def gemeenten_per_provincie(peildatum):
 def als_deelnemer(obj):
     if isinstance(obj, Gemeente):
         return Deelnemer(provincie_code=obj.provincie.code, is_gemeente=True, cbs_code=obj.cbs_code)
-    return Deelnemer(land=obj.land, provincie_code=obj.provincie_code)
+    return Deelnemer(
+        land=obj.land,
+        provincie_code=obj.provincie_code,
+        is_gemeente=obj.soort == Organisatie.Soort.GEMEENTE and obj.land == "NL",
+    )
+
+
+def zet_grootte_en_reikwijdte(stand, deelnemers, per_provincie):
+    """Size and reach of `stand` from its participants (`Deelnemer`s); not saved."""
+    stand.aantal_deelnemers = len(deelnemers)
+    stand.aantal_gemeenten = aantal_gemeenten(deelnemers)
+    stand.grootte = bepaal_grootte(deelnemers)
+    stand.reikwijdte = bepaal_reikwijdte(deelnemers, per_provincie)
+
+
+GROOTTE_VELDEN = ["aantal_deelnemers", "aantal_gemeenten", "grootte", "reikwijdte"]
 
 
 def regels(nummers):
@@ -52,14 +67,14 @@ def schrijf_stand(
     """Replace the arrangement's snapshot at `peildatum`.
 
     `deelnames`: iterable of dicts with `deelnemer` (Gemeente or Organisatie), `naam_in_bron`
-    and optionally `rol`, `toegetreden_op`, `bron`, `waar` (file and row, for errors). A
-    participant named twice is kept once. A municipality that did not exist on the
-    peildatum is attributed to its successor on that date through `Herindeling` (the
-    record keeps the source's name and the former municipality); one without a single
-    successor stops the import. `stand`: titel, doel, rechtsvorm, zetel as the source gives
-    them (default title: the arrangement's name), and `bron_bestand`, `bron_regels` (where in
-    the source the snapshot came from); the register version in force on the date, where
-    there is one, overrides the first four and is kept as `versie`.
+    and optionally `rol`, `rol_in_bron` (the source's word), `toegetreden_op`, `bron`, `waar`
+    (file and row, for errors). A participant named twice is kept once. A municipality that did
+    not exist on the peildatum is attributed to its successor on that date through `Herindeling`
+    (the record keeps the source's name and the former municipality); one without a single
+    successor stops the import. `stand`: titel, doel, rechtsvorm, zetel as the source gives them
+    (default title: the arrangement's name), and `bron_bestand`, `bron_regels` (where in the
+    source the snapshot came from); the register version in force on the date, where there is
+    one, overrides the first four and is kept as `versie`.
     """
     versies = list(samenwerking.versies.all())
     in_kracht = [v for v in versies if v.in_werking_op(peildatum.datum)]
@@ -129,14 +144,14 @@ def schrijf_stand(
             gemeente=obj if isinstance(obj, Gemeente) else None,
             organisatie=obj if isinstance(obj, Organisatie) else None,
             rol=d.get("rol") or Deelname.Rol.DEELNEMER,
+            rol_in_bron=d.get("rol_in_bron", ""),
             toegetreden_op=d.get("toegetreden_op"),
             naam_in_bron=d["naam_in_bron"][:300],
             voormalige_gemeente=d.get("voormalige_gemeente"),
             bron=d.get("bron") or bron,
         )
-    stand_obj.aantal_deelnemers = len(deelnemers)
-    stand_obj.schaal = bepaal_schaal(deelnemers, per_provincie)
-    stand_obj.save(update_fields=["aantal_deelnemers", "schaal"])
+    zet_grootte_en_reikwijdte(stand_obj, deelnemers, per_provincie)
+    stand_obj.save(update_fields=GROOTTE_VELDEN)
     return stand_obj
 
 

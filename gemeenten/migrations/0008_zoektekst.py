@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gemeenten', '0006_herkomst'),
+        ('gemeenten', '0007_grootte_reikwijdte'),
     ]
 
     operations = [

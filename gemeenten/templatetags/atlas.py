@@ -9,7 +9,7 @@ from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
 from ..filters import meegenomen
-from ..models import Schaal, Soort
+from ..models import Grootte, Reikwijdte, Soort
 from ..peildatum import met_peildatum
 
 register = template.Library()
@@ -40,8 +40,13 @@ def mee_url(context, viewname, *args, **query):
 
 
 @register.filter
-def schaal_label(waarde):
-    return Schaal(waarde).label if waarde in Schaal.values else "onbekend"
+def grootte_label(waarde):
+    return Grootte(waarde).label if waarde in Grootte.values else "onbekend"
+
+
+@register.filter
+def reikwijdte_label(waarde):
+    return Reikwijdte(waarde).label if waarde in Reikwijdte.values else "onbekend"
 
 
 @register.filter

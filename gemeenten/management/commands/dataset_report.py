@@ -17,8 +17,10 @@ from gemeenten.models import (
     Deelname,
     Gemeente,
     GemeenteGrens,
+    Grootte,
     Peildatum,
     Provincie,
+    Reikwijdte,
     Samenwerking,
     Soort,
     Stand,
@@ -76,6 +78,7 @@ class Command(BaseCommand):
         for peildatum in Peildatum.objects.order_by("datum"):
             self.stand(w, peildatum)
         self.themas(w)
+        self.soorten(w)
         self.inwoners(w)
         self.stdout.write("\n".join(out))
 
@@ -224,6 +227,66 @@ class Command(BaseCommand):
             basis[b.split(":")[0]] += 1
         for key in sorted(basis):
             w(f"- {key}: {basis[key]}")
+        w("")
+
+    def soorten(self, w):
+        """Kind with its basis (gemeenten.importers.soorten), role, size and reach."""
+        w("## Kind, size and reach")
+        w("")
+        w("Kind per arrangement (with history), by the basis of the choice:")
+        w("")
+        w("| kind | arrangements | basis: legal form | name | purpose | curation |")
+        w("|---|---:|---:|---:|---:|---:|")
+        for soort, label in Soort.choices:
+            bases = list(
+                Samenwerking.objects.filter(soort=soort).values_list("soort_basis", flat=True)
+            )
+            if not bases:
+                continue
+            tel = defaultdict(int)
+            for b in bases:
+                if b.startswith("curatie") or b.startswith("regio-indeling"):
+                    tel["curatie"] += 1
+                elif "; doel: " in b:
+                    tel["doel"] += 1
+                elif "; naam: " in b:
+                    tel["naam"] += 1
+                else:
+                    tel["rechtsvorm"] += 1
+            w(
+                f"| {label} | {len(bases)} | {tel['rechtsvorm']} | {tel['naam']} | {tel['doel']} "
+                f"| {tel['curatie']} |"
+            )
+        zonder = Samenwerking.objects.filter(soort_basis="").count()
+        w("")
+        w(
+            f"Arrangements without a basis for their kind: {zonder}. Curation is `soorten.csv` "
+            "(every bedrijfsvoeringsorganisatie), `samenwerkingen.csv` (OpenGR-only) and "
+            "`indelingen.csv` (regional divisions)."
+        )
+        w("")
+        bronhouders = Deelname.objects.filter(rol_in_bron="bronhouder")
+        w(
+            f"Participations the register calls bronhouder: {bronhouders.count()}; of them "
+            f"{bronhouders.filter(rol=Deelname.Rol.CENTRUMGEMEENTE).count()} centrumgemeente "
+            "(in a centrumregeling), the rest bronhouder (keeper of the record)."
+        )
+        w("")
+        w("Size (Dutch municipalities taking part) and reach per snapshot:")
+        w("")
+        kolommen = [label for _, label in Reikwijdte.choices]
+        w(f"| snapshot | size | {' | '.join(kolommen)} | total |")
+        w("|---|---|" + "---:|" * (len(kolommen) + 1))
+        for peildatum in Peildatum.objects.order_by("datum"):
+            standen = Stand.objects.filter(peildatum=peildatum)
+            for grootte, label in [*Grootte.choices, ("", "no municipality")]:
+                rij = [
+                    standen.filter(grootte=grootte, reikwijdte=r).count()
+                    for r, _ in Reikwijdte.choices
+                ]
+                totaal = standen.filter(grootte=grootte).count()
+                if totaal:
+                    w(f"| {peildatum.code} | {label} | {' | '.join(map(str, rij))} | {totaal} |")
         w("")
 
     def inwoners(self, w):
