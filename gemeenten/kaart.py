@@ -344,7 +344,7 @@ class Kaartbeeld:
         form = self.filterset.form
         labels = {
             naam: {waarde: str(label).strip() for waarde, label in _plat(form.fields[naam].choices)}
-            for naam in ("schaal", "soort", "provincie")
+            for naam in ("grootte", "reikwijdte", "soort", "provincie")
         }
         labels["taakveld"] = self._taakveldnamen
         provincie_van = {g.cbs_code: g.provincie.slug for g in self.gemeenten}
@@ -353,7 +353,8 @@ class Kaartbeeld:
         )
         woorden = {
             "taakveld": "thema",
-            "schaal": "schaal",
+            "grootte": "grootte",
+            "reikwijdte": "reikwijdte",
             "soort": "soort",
             "provincie": "provincie",
         }

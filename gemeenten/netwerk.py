@@ -1,8 +1,8 @@
 """What the patchwork and the network views of the map compute, from a selection.
 
 Pure functions over the map's arrangements (`serialisers.als_kaart` dicts: `slug`, `naam`,
-`gemeenten` as CBS codes, `schaal`, `soort`, `taakveld`, `hoofdtaakveld`) and the CBS codes of
-the snapshot's municipalities; `kaart.Kaartbeeld` calls them and the views show the result.
+`gemeenten` as CBS codes, `grootte`, `reikwijdte`, `soort`, `taakveld`, `hoofdtaakveld`)
+and the CBS codes of the snapshot's municipalities; `kaart.Kaartbeeld` calls them and the views show the result.
 No queries here except `grenzen` (the boundaries, for label points and outlines).
 
 - `kleuren`: every arrangement of a view its own palette colour, never one twice; beyond the
@@ -39,7 +39,7 @@ def kleuren(selectie, grootte):
 
 def smallere_keuzes(selectie, staat, provincie_van, labels, grootte):
     """Narrower selections whose arrangements can all get their own colour: per filter that
-    is not set yet (theme, scale, kind, province), the values that leave 1 … `grootte` of
+    is not set yet (theme, size, reach, kind, province), the values that leave 1 … `grootte` of
     this selection, with that number. `provincie_van`: {CBS code: province slug};
     `labels`: {filter: {value: label}}. Returns [{"filter", "keuzes": [{waarde, tekst,
     aantal}]}], without the filters that offer nothing."""
@@ -49,8 +49,9 @@ def smallere_keuzes(selectie, staat, provincie_van, labels, grootte):
         dimensies.append(("taakveld", lambda s: [s["hoofdtaakveld"]]))
     elif "." not in taakveld:
         dimensies.append(("taakveld", lambda s: [s["taakveld"]]))
-    if not staat.get("schaal"):
-        dimensies.append(("schaal", lambda s: [s["schaal"]] if s["schaal"] else []))
+    for naam in ("grootte", "reikwijdte"):
+        if not staat.get(naam) and not staat.get("schaal"):
+            dimensies.append((naam, lambda s, naam=naam: [s[naam]] if s[naam] else []))
     if not staat.get("soort"):
         dimensies.append(("soort", lambda s: [s["soort"]]))
     if not staat.get("provincie"):

@@ -174,15 +174,14 @@ def kaartwereld(db):
     a, b, c, d, e, f = w.gemeenten
     t911, t921 = kaartdata.taakveld("91.1"), kaartdata.taakveld("92.1")
     pd = w.peildatum
-    kaartdata.samenwerking(t911, [a, b, c], pd, "subregionaal", naam="Test ABC een")
-    kaartdata.samenwerking(t921, [a, b, c], pd, "subregionaal", naam="Test ABC twee")
-    kaartdata.samenwerking(t911, [d, e], pd, "bilateraal", naam="Test DE")
-    kaartdata.samenwerking(t921, [e, f], pd, "bilateraal", naam="Test EF")
+    kaartdata.samenwerking(t911, [a, b, c], pd, naam="Test ABC een")
+    kaartdata.samenwerking(t921, [a, b, c], pd, naam="Test ABC twee")
+    kaartdata.samenwerking(t911, [d, e], pd, naam="Test DE")
+    kaartdata.samenwerking(t921, [e, f], pd, naam="Test EF")
     kaartdata.samenwerking(
         t911,
         [d, f],
         pd,
-        "bilateraal",
         naam="Test Indeling DF",
         soort=models.Soort.REGIO_INDELING,
         aard=models.Aard.INDELING,

@@ -49,10 +49,10 @@ def wereld():
     t911, t921 = kaartdata.taakveld("91.1"), kaartdata.taakveld("92.1")
     pd = w.peildatum
     w.sw = {
-        "ab": kaartdata.samenwerking(t911, [a, b], pd, "bilateraal", naam="Test A-B"),
-        "abc": kaartdata.samenwerking(t911, [a, b, c], pd, "subregionaal", naam="Test ABC"),
-        "def": kaartdata.samenwerking(t921, [d, e, f], pd, "subregionaal", naam="Test DEF"),
-        "cd": kaartdata.samenwerking(t921, [c, d], pd, "bilateraal", naam="Test CD"),
+        "ab": kaartdata.samenwerking(t911, [a, b], pd, naam="Test A-B"),
+        "abc": kaartdata.samenwerking(t911, [a, b, c], pd, naam="Test ABC"),
+        "def": kaartdata.samenwerking(t921, [d, e, f], pd, naam="Test DEF"),
+        "cd": kaartdata.samenwerking(t921, [c, d], pd, naam="Test CD"),
     }
     return w
 
