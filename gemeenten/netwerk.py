@@ -2,7 +2,8 @@
 
 Pure functions over the map's arrangements (`serialisers.als_kaart` dicts: `slug`, `naam`,
 `gemeenten` as CBS codes, `grootte`, `reikwijdte`, `soort`, `taakveld`, `hoofdtaakveld`)
-and the CBS codes of the snapshot's municipalities; `kaart.Kaartbeeld` calls them and the views show the result.
+and the CBS codes of the snapshot's municipalities; `kaart.Kaartbeeld` calls them and the
+views show the result.
 No queries here except `grenzen` (the boundaries, for label points and outlines).
 
 - `kleuren`: every arrangement of a view its own palette colour, never one twice; beyond the
