@@ -439,6 +439,13 @@ def test_browser_paints_the_congruence_classes(browser, live_url, settings):
     )
     popup = wacht.until(lambda b: b.find_element(By.CSS_SELECTOR, ".leaflet-popup-content"))
     wacht.until(lambda b: congruentie.getal(hoogste.jaccard) in popup.text)
+    # Leaflet fades a popup in; axe measures the contrast of what is painted, so wait for it.
+    wacht.until(
+        lambda b: b.execute_script(
+            "const p = document.querySelector('.leaflet-popup');"
+            "return p !== null && getComputedStyle(p).opacity === '1';"
+        )
+    )
     assert "Gemiddelde overeenkomst van de partners" in popup.text
 
     # axe-core: no violation on the page (as tests/test_a11y.py), nor in what this feature
