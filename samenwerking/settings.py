@@ -200,14 +200,15 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Static files: hashed names and pre-compressed (gzip, Brotli if installed) copies, made by
-# collectstatic and served by WhiteNoise with far-future caching. Debug serves the sources.
+# Static files: the site's own CSS and JavaScript minified, with hashed names and
+# pre-compressed (gzip, Brotli if installed) copies, made by collectstatic and served by
+# WhiteNoise with far-future caching (gemeenten/storage.py). Debug serves the sources.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "gemeenten.storage.MinifiedStaticFilesStorage"
     },
 }
 
