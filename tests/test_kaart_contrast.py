@@ -88,8 +88,14 @@ def slots_van(client, **params):
         {"weergave": "intensiteit", "taakveld": "7"},
         {"weergave": "partners", "gemeente": "groningen"},
         {"weergave": "congruentie"},
+        {
+            "weergave": "vergelijk",
+            "taakveld": "6.92",
+            "soort": "regio_indeling",
+            "vergelijk": "arbeidsmarktregio",
+        },
     ],
-    ids=["aantallen", "aantallen-thema", "partners", "congruentie"],
+    ids=["aantallen", "aantallen-thema", "partners", "congruentie", "vergelijk"],
 )
 def test_count_and_partner_classes_stand_out_from_background_and_neighbours(client, params):
     css = eigenschappen()
