@@ -838,7 +838,7 @@ class GemeenteVerschil:
         self.uitgetreden = [v for v in eigen if v.soort == Soort.UITGETREDEN]
         self.overgegaan = [v for v in eigen if v.soort == Soort.OVERGEGAAN]
         self.hernoemd = [v for v in eigen if v.soort == Soort.HERNOEMD]
-        self.partners_erbij, self.partners_weg = self._partners(eigen)
+        self.partners_erbij, self.partners_weg = self._partners()
 
     def _neemt_deel(self, stand):
         return stand is not None and any(
@@ -867,7 +867,7 @@ class GemeenteVerschil:
                     uit.setdefault(pk, (g, []))[1].append(a)
         return uit
 
-    def _partners(self, eigen):
+    def _partners(self):
         van, tot = self._partners_op(self.v.van), self._partners_op(self.v.tot)
         oorzaken = defaultdict(list)  # (samenwerking pk, gemeente pk) → verschillen
         for a in self.v.arrangementen.values():
