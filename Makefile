@@ -15,7 +15,10 @@ APT_RUN := python3 python3-venv gdal-bin libsqlite3-mod-spatialite libcairo2 fon
 # (Debian names it after the server's major version, e.g. postgresql-15-postgis-3).
 # fonts-dejavu-core: the browser tests draw with DejaVu only (tests/fonts.conf), the fonts of a
 # fresh Debian; chromium's fontconfig would accept Liberation or Vera in its place.
-APT_TEST := postgresql postgis chromium chromium-driver fonts-dejavu-core
+# nginx-light: tests/test_production_nginx.py runs the shipped nginx config (deploy/).
+APT_TEST := postgresql postgis chromium chromium-driver fonts-dejavu-core nginx-light
+# The production stack (make serve, deploy/): Debian's nginx in front of gunicorn.
+APT_SERVE := nginx-light
 # Local commands run with debug settings; production settings come from the environment.
 DEV_ENV := DJANGO_DEBUG=1
 
@@ -33,9 +36,9 @@ help:
 	@echo "make run    install, migrate, load the dataset, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install, gates, the whole suite on SpatiaLite and on PostGIS"
 	@echo "make dataset  rebuild fixtures/ from SOURCE (default ../shared/data) and docs/dataset.md"
-	@echo "make serve  like production: gunicorn, DEBUG off, collectstatic (WhiteNoise), on :$(PORT)"
+	@echo "make serve  the production stack: nginx (proxy_cache, gzip, static) → gunicorn, on :$(PORT)"
 	@echo "make fuzz   the hostile-query-string property test with FUZZ_EXAMPLES (10000) cases"
-	@echo "make bench  gunicorn vs nginx (static copies) with wrk, first map paint, 60 s load run"
+	@echo "make bench  the stack vs nginx serving the same bytes, render × floor, 60 s load run"
 
 .PHONY: system-deps
 system-deps:
@@ -67,6 +70,7 @@ migrate: venv
 .PHONY: load
 load: migrate
 	$(DEV_ENV) $(PY) manage.py load_dataset
+	$(DEV_ENV) $(PY) manage.py kaartlagen -v 0
 
 # Rebuild the curated dataset (fixtures/) from the raw sources and its report. Not needed by
 # `make run` or `make test`, which only read the committed fixtures/.
@@ -118,17 +122,17 @@ test: test-system-deps venv gates $(AXE)
 	$(MAKE) --no-print-directory test-spatialite
 	$(MAKE) --no-print-directory test-postgis
 
-# --- Production-like serving, fuzzing, benchmark (issue 5) ---------------------------------
-# gthread workers keep connections alive; 2 × CPUs + 1 processes (with 1 per CPU the 60 s
-# load run of make bench timed out on a busy 2-CPU machine), threads for waiting on I/O.
-WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
-THREADS ?= 8
+# --- The production stack, fuzzing, benchmark (issues 5 and 11) ------------------------------
+# deploy/: nginx (Debian) on 127.0.0.1:$(PORT) with proxy_cache, gzip and the static files, in
+# front of gunicorn on a unix socket (deploy/gunicorn.conf.py: gthread, 2 × CPUs + 1 workers).
+# Everything it writes is under var/; Ctrl-C stops both. WORKERS/THREADS override gunicorn's.
 SECRET_FILE := .serve-secret-key
 # Production settings; plain http on loopback, so no redirect to https.
 SERVE_ENV := DJANGO_DEBUG=0 \
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_FILE))}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
-	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}"
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	$(if $(WORKERS),GUNICORN_WORKERS=$(WORKERS)) $(if $(THREADS),GUNICORN_THREADS=$(THREADS))
 
 $(SECRET_FILE):
 	umask 077 && $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
@@ -137,11 +141,13 @@ $(SECRET_FILE):
 collectstatic: venv $(SECRET_FILE)
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v 0
 
+.PHONY: serve-system-deps
+serve-system-deps:
+	$(call apt_ensure,$(APT_SERVE))
+
 .PHONY: serve
-serve: load collectstatic
-	$(SERVE_ENV) $(VENV)/bin/gunicorn samenwerking.wsgi --bind 127.0.0.1:$(PORT) \
-	  --workers $(WORKERS) --worker-class gthread --threads $(THREADS) --keep-alive 5 \
-	  --access-logfile - --error-logfile -
+serve: serve-system-deps load collectstatic
+	$(SERVE_ENV) $(PY) deploy/stack.py serve --port $(PORT)
 
 FUZZ_EXAMPLES ?= 10000
 .PHONY: fuzz
@@ -153,4 +159,4 @@ APT_BENCH := nginx-light wrk chromium chromium-driver
 .PHONY: bench
 bench: venv collectstatic
 	$(call apt_ensure,$(APT_BENCH))
-	$(PY) bench/run.py --workers $(WORKERS) --threads $(THREADS) $(BENCH_ARGS)
+	$(SERVE_ENV) $(PY) bench/run.py --source $(SOURCE) $(BENCH_ARGS)

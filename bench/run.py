@@ -1,17 +1,25 @@
 #!/usr/bin/env python3
-"""Benchmark: the production-like server against nginx serving the very same bytes.
+"""Benchmark: the shipped stack (nginx → gunicorn, deploy/) against nginx serving the very same
+bytes as static files, plus the uncached render cost per page type, in one run.
 
 Run by `make bench` (which runs collectstatic and installs nginx, wrk and Chromium). The
 dataset is loaded into a private SpatiaLite file under bench/out/ (or the PostGIS database of
-DATABASE_URL). Everything runs on loopback and is bounded in time:
+DATABASE_URL). Everything runs on loopback and is bounded in time. It measures and prints; it
+asserts nothing about speed (the issue's goals are read off the report):
 
-1. gunicorn with production settings twice: with the dataset-versioned HTTP cache (the
-   production default) and with it switched off (DJANGO_HTTP_CACHE_SECONDS=0, "uncached").
-2. The responses of the main pages are saved and served by nginx on another port.
-3. wrk against each page on each server: requests/s, p50, p99; ratio Django/nginx.
-4. SQL queries per page (Django test client, uncached) and response sizes raw/gzip.
-5. First map paint per snapshot in headless Chromium (Performance API), median of 5 loads.
-6. A load run: wrk for 60 s with 64 connections over all pages → errors, non-2xx/3xx.
+1. `build_dataset` from the raw sources, timed (skip with --skip-build-dataset).
+2. The stack as `make serve` runs it (deploy/stack.py: same nginx.conf template, same
+   gunicorn.conf.py, production settings), with nginx's proxy_cache.
+3. The pages of bench/pages.json, per area (gebied), fetched through the stack as a browser
+   does (Accept-Encoding: gzip); a URL that does not answer 200 is reported with its status.
+   Their bytes, exactly as served, are saved and served by a plain nginx with gzip_static.
+4. wrk against each page on both: requests/s, p50, p99; the stack as a share of static nginx.
+5. In one process with the Django test client (bench/render.py): the uncached render median
+   per page as a multiple of a trivial view behind the same middleware (the floor), and the
+   SQL queries per page.
+6. First map paint per snapshot in headless Chromium (skip with --no-paint).
+7. A load run: wrk 60 s × 64 connections over all pages against the stack → socket errors and
+   non-2xx/3xx responses.
 
 It prints a Markdown report and writes it to bench/out/report.md (git-ignored).
 """
@@ -26,7 +34,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,28 +42,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from deploy.stack import Stack, free_port, nginx_binary, port_open  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
-VENV_BIN = Path(sys.executable).parent
-GUNICORN = VENV_BIN / "gunicorn"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port, process, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server on port {port} exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server on port {port} did not start in {seconds} s")
+PAGES = Path(__file__).with_name("pages.json")
+GZIP = {"Accept-Encoding": "gzip"}
 
 
 def http_get(port, path, headers=None):
@@ -64,7 +55,7 @@ def http_get(port, path, headers=None):
     connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
     response = connection.getresponse()
     body = response.read()
-    result = (response.status, dict(response.getheaders()), body)
+    result = (response.status, {k.lower(): v for k, v in response.getheaders()}, body)
     connection.close()
     return result
 
@@ -85,79 +76,104 @@ def production_env(**extra):
     return env
 
 
-class Servers:
-    """Processes started by the benchmark, stopped by their own ids at the end."""
+def with_query(path, query):
+    if not query:
+        return path
+    return path + ("&" if "?" in path else "?") + query
 
-    def __init__(self):
-        self.processes = []
 
-    def gunicorn(self, workers, threads, **env):
-        port = free_port()
-        log = open(OUT / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - lives with the process
-        process = subprocess.Popen(
-            [str(GUNICORN), "samenwerking.wsgi", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads)]
-            + ["--keep-alive", "5", "--error-logfile", "-"],
-            cwd=ROOT,
-            env=production_env(**env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
+def page_list(slug):
+    """[(name, gebied, url)] from bench/pages.json."""
+    spec = json.loads(PAGES.read_text())
+    pages = []
+    for gebied, query in spec["gebieden"].items():
+        for page in spec["pages"]:
+            pages.append((page["name"], gebied, with_query(page["path"].format(slug=slug), query)))
+    for page in spec.get("extra", []):
+        pages.append((page["name"], "—", page["path"].format(slug=slug)))
+    return pages
+
+
+class StaticNginx:
+    """nginx serving saved responses: one file per URL (chosen by a map on $request_uri),
+    the gzip bytes as served by the stack (gzip_static) with the same Content-Type."""
+
+    def __init__(self, pages, folder):
+        self.pages, self.folder = pages, folder
+
+    def start(self):
+        self.port = free_port()
+        # default_type takes no variable: one internal location per Content-Type.
+        kinds = sorted({p["content_type"] for p in self.pages})
+        files = "\n".join(
+            f'        "{p["url"]}" "/t{kinds.index(p["content_type"])}/{p["file"]}";'
+            for p in self.pages
         )
-        self.processes.append(process)
-        wait_for_port(port, process)
-        return port
-
-    def nginx(self, pages, folder):
-        port = free_port()
-        workers = os.cpu_count() or 1
         locations = "\n".join(
-            f"    location = {page['path'].split('?')[0]} {{\n"
-            f'      default_type "{page["content_type"]}";\n'
-            f"      root {folder};\n      try_files /{page['file']} =404;\n    }}"
-            for page in pages
+            f"    location /t{i}/ {{\n      internal;\n      root {self.folder};\n"
+            f'      types {{ }}\n      default_type "{kind}";\n    }}'
+            for i, kind in enumerate(kinds)
         )
+        for p in self.pages:
+            folder = self.folder / f"t{kinds.index(p['content_type'])}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / p["file"]).write_bytes(p["identity"])
+            if p["encoded"]:
+                (folder / (p["file"] + ".gz")).write_bytes(p["body"])
         user = "user root;" if os.geteuid() == 0 else ""
-        config = OUT / "nginx.conf"
+        var = OUT / "static-nginx"
+        (var / "tmp").mkdir(parents=True, exist_ok=True)
+        config = var / "nginx.conf"
         config.write_text(
             f"""{user}
-worker_processes {workers};
-daemon off;
-pid {OUT / "nginx.pid"};
-error_log {OUT / "nginx-error.log"} warn;
-events {{ worker_connections 1024; }}
+worker_processes auto;
+pid {var}/nginx.pid;
+error_log {var}/error.log warn;
+events {{ worker_connections 4096; }}
 http {{
   access_log off;
   sendfile on;
   tcp_nopush on;
+  tcp_nodelay on;
   keepalive_requests 100000;
-  client_body_temp_path {OUT}/nginx-tmp;
-  proxy_temp_path {OUT}/nginx-tmp;
-  fastcgi_temp_path {OUT}/nginx-tmp;
-  uwsgi_temp_path {OUT}/nginx-tmp;
-  scgi_temp_path {OUT}/nginx-tmp;
+  client_body_temp_path {var}/tmp;
+  proxy_temp_path {var}/tmp;
+  fastcgi_temp_path {var}/tmp;
+  uwsgi_temp_path {var}/tmp;
+  scgi_temp_path {var}/tmp;
+  gzip_static on;
+  map_hash_bucket_size 256;
+  map $request_uri $page_file {{
+        default "/missing";
+{files}
+  }}
   server {{
-    listen 127.0.0.1:{port};
+    listen 127.0.0.1:{self.port};
+    location / {{
+      rewrite ^ $page_file? last;
+    }}
 {locations}
   }}
 }}
 """
         )
-        (OUT / "nginx-tmp").mkdir(exist_ok=True)
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        process = subprocess.Popen([nginx, "-c", str(config), "-p", str(OUT)])
-        self.processes.append(process)
-        wait_for_port(port, process)
-        return port
+        self.process = subprocess.Popen(
+            [nginx_binary(), "-c", str(config), "-p", str(var), "-g", "daemon off;"]
+        )
+        deadline = time.monotonic() + 30
+        while not port_open(self.port):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"static nginx did not start ({var}/error.log)")
+            time.sleep(0.1)
+        return self
 
     def stop(self):
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
             try:
-                process.wait(timeout=20)
+                self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.kill()
+                self.process.kill()
 
 
 # --- wrk -------------------------------------------------------------------------------------
@@ -170,7 +186,7 @@ def to_ms(text):
     return float(number) * UNITS[unit]
 
 
-def wrk(url, seconds, connections, threads, script=None):
+def wrk(url, seconds, connections, threads, script=None, headers=None):
     args = [
         "wrk",
         f"-t{threads}",
@@ -182,6 +198,8 @@ def wrk(url, seconds, connections, threads, script=None):
     ]
     if script:
         args += ["-s", str(script)]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
     output = subprocess.run(args + [url], capture_output=True, text=True, check=True).stdout
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
     for label, key in (("50%", "p50"), ("99%", "p99")):
@@ -200,44 +218,6 @@ def wrk(url, seconds, connections, threads, script=None):
 # --- Django-side measurements ------------------------------------------------------------
 
 
-def django_measurements(paths):
-    """SQL queries per page (uncached, debug settings) and the dataset's snapshots."""
-    code = """
-import json, sys, django
-django.setup()
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from gemeenten.models import Peildatum
-client = Client()
-snapshots = Peildatum.objects.order_by("datum").values_list("code", flat=True)
-out = {"queries": {}, "snapshots": list(snapshots)}
-for path in json.loads(sys.argv[1]):
-    with CaptureQueriesContext(connection) as queries:
-        status = client.get(path, HTTP_HOST="127.0.0.1").status_code
-    out["queries"][path] = [status, len(queries)]
-print(json.dumps(out))
-"""
-    env = dict(os.environ, DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="samenwerking.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(paths)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def first_slug(port):
-    status, _, body = http_get(port, "/api/gemeenten.geojson")
-    assert status == 200, status
-    return json.loads(body)["features"][0]["properties"]["slug"]
-
-
-# --- first map paint ---------------------------------------------------------------------
-
 MARK_MAP_PAINT = """
 (() => {
   const mark = () => {
@@ -254,7 +234,8 @@ MARK_MAP_PAINT = """
 """
 
 
-def map_paint(port, snapshots, loads):
+def map_paint(port, urls, loads):
+    """First map paint per {label: path}; a path that does not answer 200 gets its status."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
@@ -278,10 +259,14 @@ def map_paint(port, snapshots, loads):
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": MARK_MAP_PAINT})
-        for code in snapshots:
+        for label, path in urls.items():
+            status = http_get(port, path, GZIP)[0]
+            if status != 200:
+                results[label] = {"status": status, "path": path}
+                continue
             paints, fcps = [], []
             for _ in range(loads):
-                driver.get(f"http://127.0.0.1:{port}/kaart/?peildatum={code}")
+                driver.get(f"http://127.0.0.1:{port}{path}")
                 WebDriverWait(driver, 30).until(
                     lambda d: d.execute_script("return window.__mapPaint")
                 )
@@ -292,7 +277,8 @@ def map_paint(port, snapshots, loads):
                         "return e.length ? e[0].startTime : null;"
                     )
                 )
-            results[code] = {
+            results[label] = {
+                "path": path,
                 "map_paint_ms": statistics.median(paints),
                 "map_paint_max_ms": max(paints),
                 "fcp_ms": statistics.median([f for f in fcps if f is not None] or [0]),
@@ -322,21 +308,110 @@ def machine():
     )
 
 
+# --- Django-side measurements ------------------------------------------------------------
+
+
+def render_measurements(urls, repeats):
+    """bench/render.py in a process of its own with production settings, uncached."""
+    env = production_env(DJANGO_SETTINGS_MODULE="bench.settings", DJANGO_HTTP_CACHE_SECONDS="0")
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.render", str(repeats), *urls],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def snapshots_and_slug():
+    code = (
+        "import json, django; django.setup()\n"
+        "from gemeenten.models import Peildatum, Gemeente\n"
+        "print(json.dumps([list(Peildatum.objects.order_by('datum')"
+        ".values_list('code', flat=True))]))"
+    )
+    env = dict(os.environ, DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="samenwerking.settings")
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])[0]
+
+
+def time_build_dataset(source):
+    """build_dataset from the raw sources into a database and a fixtures folder of its own."""
+    work = OUT / "build"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    env = dict(os.environ, DJANGO_DEBUG="1", SPATIALITE_PATH=str(work / "build.sqlite3"))
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    shutil.copytree(ROOT / "fixtures" / "curation", work / "fixtures" / "curation")
+    start = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "build_dataset",
+            "--source",
+            str(source),
+            "--output",
+            str(work / "fixtures"),
+            "-v",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        return {"seconds": seconds, "error": (result.stderr or result.stdout).strip()[-300:]}
+    changed = subprocess.run(
+        ["diff", "-rq", str(ROOT / "fixtures"), str(work / "fixtures")],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {"seconds": seconds, "identical_to_committed": not changed, "diff": changed[:300]}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections per page")
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--load-connections", type=int, default=64)
     parser.add_argument("--paint-loads", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn gthread threads")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating all-pages rounds")
+    parser.add_argument("--no-paint", action="store_true", help="skip the map paint")
+    parser.add_argument("--render-repeats", type=int, default=20)
+    parser.add_argument("--skip-build-dataset", action="store_true")
+    parser.add_argument("--source", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=None, help="gunicorn gthread threads")
     args = parser.parse_args()
-    threads = max(1, min(os.cpu_count() or 1, 4))
+    wrk_threads = max(1, min(os.cpu_count() or 1, 4))
 
     OUT.mkdir(parents=True, exist_ok=True)
     pages_dir = OUT / "pages"
-    pages_dir.mkdir(exist_ok=True)
+    shutil.rmtree(pages_dir, ignore_errors=True)
+    pages_dir.mkdir()
+
+    build = None
+    if not args.skip_build_dataset:
+        print(f"build_dataset --source {args.source} …", flush=True)
+        build = time_build_dataset(args.source)
+        print(f"  {build['seconds']:.1f} s", flush=True)
+
     if not os.environ.get("DATABASE_URL"):
         # A private SpatiaLite copy: `make run` or a dataset build elsewhere must not lock it.
         database = OUT / "bench.sqlite3"
@@ -345,133 +420,276 @@ def main():
         env = dict(os.environ, DJANGO_DEBUG="1")
         for command in (["migrate", "--noinput", "-v", "0"], ["load_dataset", "-v", "0"]):
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    servers = Servers()
+    snapshots = snapshots_and_slug()
+
+    gunicorn_env = {}
+    if args.workers:
+        gunicorn_env["GUNICORN_WORKERS"] = str(args.workers)
+    if args.threads:
+        gunicorn_env["GUNICORN_THREADS"] = str(args.threads)
+    stack = Stack(
+        OUT / "stack",
+        free_port(),
+        production_env(**gunicorn_env),
+        os.environ.get("DJANGO_STATIC_ROOT") or ROOT / "staticfiles",
+    )
+    static = None
     try:
-        cached = servers.gunicorn(args.workers, args.threads)
-        uncached = servers.gunicorn(args.workers, args.threads, DJANGO_HTTP_CACHE_SECONDS="0")
-        slug = first_slug(cached)
-        measurements = django_measurements(["/"])
-        snapshots = measurements["snapshots"]
-        pages = [
-            {"name": "home", "path": "/"},
-            {"name": "gemeente-profiel", "path": f"/gemeenten/{slug}/"},
-            {
-                "name": "gefilterde-lijst",
-                "path": "/samenwerkingen/?provincie=groningen&soort=gemeenschappelijke_regeling",
-            },
-            {"name": "csv-export", "path": "/samenwerkingen.csv"},
-            {"name": "geojson", "path": "/api/gemeenten.geojson"},
-            {"name": "kaart", "path": "/kaart/"},
-        ]
-        queries = django_measurements([p["path"] for p in pages])["queries"]
-        for page in pages:
-            status, headers, body = http_get(cached, page["path"])
+        stack.start()
+        status, _, body = http_get(stack.port, "/api/gemeenten.geojson", GZIP)
+        slug = json.loads(gzip.decompress(body))["features"][0]["properties"]["slug"]
+        pages = []
+        for number, (name, gebied, url) in enumerate(page_list(slug)):
+            status, headers, body = http_get(stack.port, url, GZIP)
+            page = {"name": name, "gebied": gebied, "url": url, "status": status}
+            pages.append(page)
             if status != 200:
-                raise SystemExit(f"{page['path']} answered {status}")
-            page["file"] = page["name"]
-            page["content_type"] = headers.get("Content-Type", "application/octet-stream")
-            (pages_dir / page["file"]).write_bytes(body)
-            page["raw"] = len(body)
-            page["gzip"] = len(gzip.compress(body, 6))
-            page["queries"] = queries[page["path"]][1]
-        static = servers.nginx(pages, pages_dir)
-        for page in pages:
-            status, _, body = http_get(static, page["path"])
-            assert status == 200 and len(body) == page["raw"], (page["path"], status)
-
-        geojson_gzip = {}
-        for code in snapshots:
-            status, headers, body = http_get(
-                cached, f"/api/gemeenten.geojson?peildatum={code}", {"Accept-Encoding": "gzip"}
+                print(f"  {url}: {status}, not measured", flush=True)
+                continue
+            encoded = headers.get("content-encoding") == "gzip"
+            page.update(
+                file=f"p{number}",
+                content_type=headers.get("content-type", "application/octet-stream"),
+                encoded=encoded,
+                body=body,
+                identity=gzip.decompress(body) if encoded else body,
             )
-            encoded = headers.get("Content-Encoding") == "gzip"
-            raw = len(gzip.decompress(body)) if encoded else len(body)
-            geojson_gzip[code] = (
-                raw,
-                len(body) if encoded else len(gzip.compress(body, 6)),
-                encoded,
-            )
+        measured = [p for p in pages if p["status"] == 200]
+        static = StaticNginx(measured, pages_dir).start()
+        for page in measured:
+            # The static copy answers with exactly the bytes the stack sent.
+            status, headers, body = http_get(static.port, page["url"], GZIP)
+            assert status == 200 and body == page["body"], (page["url"], status)
+            _, headers, _ = http_get(stack.port, page["url"], GZIP)
+            page["cache_status"] = headers.get("x-cache-status", "")
 
-        print(f"wrk: {args.seconds} s per page, {args.connections} connections, {threads} threads")
-        for page in pages:
-            for label, port in (("nginx", static), ("cached", cached), ("uncached", uncached)):
-                # Warm up (fills the process caches of every worker), then measure.
-                wrk(f"http://127.0.0.1:{port}{page['path']}", 2, args.connections, threads)
-                page[label] = wrk(
-                    f"http://127.0.0.1:{port}{page['path']}",
-                    args.seconds,
-                    args.connections,
-                    threads,
-                )
-                print(f"  {page['name']:17} {label:8} {page[label]['rps']:9.0f} req/s")
-
-        paint = map_paint(cached, snapshots, args.paint_loads)
-
-        script = OUT / "rondgang.lua"
-        script.write_text(
-            "local paths = {"
-            + ", ".join(json.dumps(p["path"]) for p in pages)
-            + "}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n"
-            '  return wrk.format("GET", paths[i])\nend\n'
+        print(
+            f"wrk: {args.seconds} s per page, {args.connections} connections, "
+            f"{wrk_threads} threads, Accept-Encoding: gzip",
+            flush=True,
         )
-        print(f"load: {args.load_seconds} s, {args.load_connections} connections, all pages")
+        for page in measured:
+            for label, port in (("static", static.port), ("stack", stack.port)):
+                url = f"http://127.0.0.1:{port}{page['url']}"
+                wrk(url, 2, args.connections, wrk_threads, headers=GZIP)  # warm-up
+                page[label] = wrk(url, args.seconds, args.connections, wrk_threads, headers=GZIP)
+            print(
+                f"  {page['name']:17} {page['gebied']:9} static {page['static']['rps']:8.0f}"
+                f"  stack {page['stack']['rps']:8.0f} req/s"
+                f"  ({page['stack']['rps'] / page['static']['rps']:.0%})",
+                flush=True,
+            )
+
+        # The headline share: all pages in turn (one Lua script), the two servers alternating
+        # round by round, so that a burst of other work on the machine hits both alike.
+        rotation = OUT / "rondgang.lua"
+        rotation.write_text(
+            "local paths = {"
+            + ", ".join(json.dumps(p["url"]) for p in measured)
+            + "}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n"
+            '  return wrk.format("GET", paths[i], {["Accept-Encoding"] = "gzip"})\nend\n'
+        )
+        rounds = {"static": [], "stack": []}
+        print(
+            f"all pages in turn: {args.rounds} alternating rounds of {args.seconds} s", flush=True
+        )
+        for number in range(args.rounds):
+            for label, port in (("static", static.port), ("stack", stack.port)):
+                rounds[label].append(
+                    wrk(
+                        f"http://127.0.0.1:{port}",
+                        args.seconds,
+                        args.connections,
+                        wrk_threads,
+                        script=rotation,
+                    )
+                )
+            print(
+                f"  round {number + 1}: static {rounds['static'][-1]['rps']:8.0f}  stack "
+                f"{rounds['stack'][-1]['rps']:8.0f} req/s",
+                flush=True,
+            )
+
+        paint = None
+        if not args.no_paint:
+            if shutil.which("chromium") and shutil.which("chromedriver"):
+                gebieden = json.loads(PAGES.read_text())["gebieden"]
+                paint_urls = {
+                    f"{code} · {gebied}": with_query(f"/kaart/?peildatum={code}", query)
+                    for gebied, query in gebieden.items()
+                    for code in snapshots
+                }
+                paint = map_paint(stack.port, paint_urls, args.paint_loads)
+            else:
+                print("map paint: chromium/chromedriver not installed, skipped", flush=True)
+
+        script = rotation
+        print(
+            f"load: {args.load_seconds} s, {args.load_connections} connections, "
+            f"{len(measured)} pages in turn",
+            flush=True,
+        )
         load = wrk(
-            f"http://127.0.0.1:{cached}",
+            f"http://127.0.0.1:{stack.port}",
             args.load_seconds,
             args.load_connections,
-            threads,
+            wrk_threads,
             script=script,
         )
     finally:
-        servers.stop()
+        if static:
+            static.stop()
+        stack.stop()
 
-    lines = [
-        f"Machine: {machine()}.",
-        f"gunicorn {args.workers} gthread workers × {args.threads} threads, production settings, "
-        + ("PostGIS." if os.environ.get("DATABASE_URL") else "SpatiaLite."),
-        f"wrk {args.seconds} s per page, {args.connections} connections, {threads} threads, "
-        "loopback; wrk, nginx and gunicorn share the machine.",
-        "",
-        "| page | URL | nginx req/s | cached req/s (p50 / p99 ms) | ratio | uncached req/s "
-        "(p50 / p99 ms) | ratio | SQL queries | raw bytes | gzip bytes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for page in pages:
-        n, c, u = page["nginx"], page["cached"], page["uncached"]
-        lines.append(
-            f"| {page['name']} | `{page['path']}` "
-            f"| {n['rps']:.0f} ({n['p50']:.2f} / {n['p99']:.2f}) "
-            f"| {c['rps']:.0f} ({c['p50']:.2f} / {c['p99']:.2f}) | {c['rps'] / n['rps']:.1%} "
-            f"| {u['rps']:.0f} ({u['p50']:.1f} / {u['p99']:.1f}) | {u['rps'] / n['rps']:.1%} "
-            f"| {page['queries']} | {page['raw']:,} | {page['gzip']:,} |"
-        )
-    lines += [
-        "",
-        "| snapshot | first map paint (median / max ms) | first contentful paint (ms) "
-        "| GeoJSON raw | GeoJSON gzip (as served) |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for code in snapshots:
-        raw, packed, served = geojson_gzip[code]
-        lines.append(
-            f"| {code} | {paint[code]['map_paint_ms']:.0f} / {paint[code]['map_paint_max_ms']:.0f} "
-            f"| {paint[code]['fcp_ms']:.0f} | {raw:,} B | {packed:,} B"
-            f"{'' if served else ' (not gzipped by the server; gzip -6)'} |"
-        )
-    lines += [
-        "",
-        f"Load run: {args.load_seconds} s, {args.load_connections} connections, all six pages in "
-        f"turn against the cached server: {load['requests']:,} requests, {load['rps']:.0f} req/s, "
-        f"p50 {load['p50']:.1f} ms, p99 {load['p99']:.1f} ms, socket errors "
-        f"{load['socket_errors']}, non-2xx/3xx {load['non_2xx_3xx']}.",
-    ]
-    report = "\n".join(lines)
+    print("render: Django test client, uncached, production settings", flush=True)
+    render = render_measurements([p["url"] for p in pages], args.render_repeats)
+
+    report = make_report(args, wrk_threads, pages, render, paint, load, build, snapshots, rounds)
     (OUT / "report.md").write_text(report + "\n")
     (OUT / "load-wrk.txt").write_text(load["raw"])
+    (OUT / "results.json").write_text(
+        json.dumps(
+            {
+                "pages": [
+                    {k: v for k, v in p.items() if k not in ("body", "identity")}
+                    | {
+                        k: {m: v for m, v in p[k].items() if m != "raw"}
+                        for k in ("static", "stack")
+                        if k in p
+                    }
+                    for p in pages
+                ],
+                "render": render,
+                "paint": paint,
+                "load": {k: v for k, v in load.items() if k != "raw"},
+                "rounds": {
+                    label: [{k: v for k, v in r.items() if k != "raw"} for r in results]
+                    for label, results in rounds.items()
+                },
+                "build": build,
+            },
+            indent=1,
+        )
+    )
     print()
     print(report)
-    if load["socket_errors"] or load["non_2xx_3xx"]:
-        sys.exit(1)
+
+
+def make_report(args, wrk_threads, pages, render, paint, load, build, snapshots, rounds):
+    floor = render["floor_ms"]
+    lines = [
+        f"Machine: {machine()}.",
+        f"Stack: deploy/ as shipped (nginx proxy_cache → gunicorn gthread "
+        f"{os.environ.get('GUNICORN_WORKERS') or args.workers or '2 × CPUs + 1'} workers × "
+        f"{args.threads or 8} threads, unix socket), production settings, "
+        + ("PostGIS." if os.environ.get("DATABASE_URL") else "SpatiaLite."),
+        f"wrk {args.seconds} s per page (after 2 s warm-up), {args.connections} connections, "
+        f"{wrk_threads} threads, `Accept-Encoding: gzip`, loopback; wrk, nginx and gunicorn "
+        "share the machine. Static: nginx serving the stack's own response bytes (gzip_static).",
+        f"Render: Django test client in one process, production settings, uncached, median of "
+        f"{args.render_repeats} rounds, pages and floor timed round-robin; floor = trivial view "
+        f"behind the same middleware: {floor:.3f} ms (per-round medians "
+        + "–".join(f"{f:.3f}" for f in render["floor_range_ms"])
+        + ").",
+        "",
+        "| page | gebied | URL | static req/s (p50 ms) | stack req/s (p50 / p99 ms) | share "
+        "| cache | render ms | × floor | SQL | gzip bytes |",
+        "|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for page in pages:
+        r = render["pages"].get(page["url"], {})
+        if page["status"] != 200:
+            lines.append(
+                f"| {page['name']} | {page['gebied']} | `{page['url']}` "
+                f"| answers {page['status']} | — | — | — | — | — | {r.get('queries', '—')} | — |"
+            )
+            continue
+        n, c = page["static"], page["stack"]
+        ms = r.get("ms")
+        lines.append(
+            f"| {page['name']} | {page['gebied']} | `{page['url']}` "
+            f"| {n['rps']:.0f} ({n['p50']:.2f}) "
+            f"| {c['rps']:.0f} ({c['p50']:.2f} / {c['p99']:.2f}) | {c['rps'] / n['rps']:.0%} "
+            f"| {page['cache_status']} "
+            f"| {f'{ms:.1f}' if ms else '—'} | {f'{ms / floor:.0f}×' if ms else '—'} "
+            f"| {r.get('queries', '—')} | {len(page['body']):,} |"
+        )
+    measured = [p for p in pages if p["status"] == 200]
+    if measured:
+        shares = [p["stack"]["rps"] / p["static"]["rps"] for p in measured]
+        lines += [
+            "",
+            f"Stack as a share of static nginx: {min(shares):.0%}–{max(shares):.0%} "
+            f"(median {statistics.median(shares):.0%}).",
+        ]
+        for gebied in dict.fromkeys(p["gebied"] for p in measured):
+            multiples = [
+                render["pages"][p["url"]]["ms"] / floor
+                for p in measured
+                if p["gebied"] == gebied and "ms" in render["pages"].get(p["url"], {})
+            ]
+            queries = [
+                render["pages"][p["url"]]["queries"] for p in measured if p["gebied"] == gebied
+            ]
+            if multiples:
+                lines.append(
+                    f"Render, gebied {gebied}: {min(multiples):.0f}–{max(multiples):.0f}× the "
+                    f"floor; SQL queries {min(queries)}–{max(queries)}."
+                )
+    if rounds["stack"]:
+        static_rps = statistics.median(r["rps"] for r in rounds["static"])
+        stack_rps = statistics.median(r["rps"] for r in rounds["stack"])
+        static_p50 = statistics.median(r["p50"] for r in rounds["static"])
+        stack_p50 = statistics.median(r["p50"] for r in rounds["stack"])
+        per_round = [
+            c["rps"] / n["rps"] for n, c in zip(rounds["static"], rounds["stack"], strict=True)
+        ]
+        lines += [
+            "",
+            f"**All {len(measured)} pages in turn, {len(per_round)} alternating rounds of "
+            f"{args.seconds} s** (median): static nginx {static_rps:.0f} req/s (p50 "
+            f"{static_p50:.2f} ms), stack {stack_rps:.0f} req/s (p50 {stack_p50:.2f} ms): "
+            f"**{stack_rps / static_rps:.0%}** of static nginx (rounds "
+            f"{min(per_round):.0%}–{max(per_round):.0%}); p50 latency "
+            f"{stack_p50 / static_p50:.1f}× static.",
+        ]
+    if paint:
+        lines += [
+            "",
+            "| snapshot · gebied | URL | first map paint (median / max ms) "
+            "| first contentful paint (ms) |",
+            "|---|---|---:|---:|",
+        ]
+        for label, result in paint.items():
+            if "status" in result:
+                lines.append(f"| {label} | `{result['path']}` | answers {result['status']} | — |")
+                continue
+            lines.append(
+                f"| {label} | `{result['path']}` | {result['map_paint_ms']:.0f} / "
+                f"{result['map_paint_max_ms']:.0f} | {result['fcp_ms']:.0f} |"
+            )
+    lines += [
+        "",
+        f"Load run: {args.load_seconds} s, {args.load_connections} connections, "
+        f"{len(measured)} pages in turn against the stack: {load['requests']:,} requests, "
+        f"{load['rps']:.0f} req/s, p50 {load['p50']:.2f} ms, p99 {load['p99']:.2f} ms, "
+        f"socket errors {load['socket_errors']}, non-2xx/3xx {load['non_2xx_3xx']}.",
+    ]
+    if build:
+        if "error" in build:
+            lines.append(f"build_dataset: failed after {build['seconds']:.0f} s: {build['error']}")
+        else:
+            lines.append(
+                f"build_dataset: {build['seconds']:.1f} s; output "
+                + (
+                    "byte-identical to the committed fixtures/."
+                    if build["identical_to_committed"]
+                    else f"differs from the committed fixtures/: {build['diff']}"
+                )
+            )
+    else:
+        lines.append("build_dataset: not measured (--skip-build-dataset).")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

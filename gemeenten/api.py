@@ -4,6 +4,9 @@
 - /api/samenwerkingen/<slug>.json?peildatum=…: one arrangement with its history
 - /api/zoeken.json?q=…&peildatum=…: what /zoeken/ finds, in one ranked list (the map's search)
 
+Each takes `gebied` (gemeenten/gebied.py) like the pages; an answer for another area than
+the default says which in `gebied` (the default's answer keeps the bytes it always had).
+
 Errors are JSON too: `{"fout": "…"}` with status 400 (bad parameter) or 404.
 """
 
@@ -19,6 +22,14 @@ from .serialisers import Rij, als_json, datum, peildatum_json
 API_VERSIE = 1
 
 
+def gebied_json(gebied):
+    """{"gebied": {"code", "naam"}} for an answer about another area than the default, {}
+    for the default: an existing URL keeps its bytes."""
+    if gebied.standaard:
+        return {}
+    return {"gebied": {"code": gebied.code, "naam": gebied.naam}}
+
+
 def json_response(data, status=200):
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"  # open data, read-only
@@ -29,14 +40,14 @@ class SamenwerkingenApiView(JsonPeildatumMixin, View):
     enkelvoudige_parameters = SamenwerkingFilter.parameters
 
     def get(self, request):
-        filterset = SamenwerkingFilter.voor_export(request, self.peildatum)
+        filterset = SamenwerkingFilter.voor_export(request, self.peildatum, self.gebied)
         if not filterset.is_valid():
             return self.ongeldig(
                 "Deze selectie kan niet.",
                 velden={veld: list(fouten) for veld, fouten in filterset.errors.items()},
             )
         resultaten = [
-            als_json(Rij.uit_export(samenwerking, self.peildatum), request)
+            als_json(Rij.uit_export(samenwerking, self.peildatum, self.gebied), request)
             for samenwerking in filterset.qs
         ]
         filters = {
@@ -48,6 +59,7 @@ class SamenwerkingenApiView(JsonPeildatumMixin, View):
             {
                 "api_versie": API_VERSIE,
                 "peildatum": peildatum_json(self.peildatum),
+                **gebied_json(self.gebied),
                 "filters": filters,
                 "aantal": len(resultaten),
                 "samenwerkingen": resultaten,
@@ -69,11 +81,12 @@ class SamenwerkingApiView(JsonPeildatumMixin, View):
         standen = queries.standen_van(samenwerking)
         stand = next((s for s in standen if s.peildatum_id == self.peildatum.pk), None)
         deelnames = list(stand.deelnames.select_related("gemeente", "organisatie")) if stand else []
-        data = als_json(Rij(samenwerking, stand, deelnames, self.peildatum), request)
+        data = als_json(Rij(samenwerking, stand, deelnames, self.peildatum, self.gebied), request)
         voorgangers, opvolgers = queries.voorgangers_en_opvolgers(samenwerking)
         data.update(
             api_versie=API_VERSIE,
             peildatum=peildatum_json(self.peildatum),
+            **gebied_json(self.gebied),
             in_peildatum=stand is not None,
             start=datum(samenwerking.start),
             eind=datum(samenwerking.eind),
@@ -125,11 +138,12 @@ class ZoekenApiView(JsonPeildatumMixin, View):
         q = (request.GET.get("q") or "").strip()
         if len(q) > MAX_ZOEKTERM:
             return self.ongeldig(f"De zoekterm is te lang (meer dan {MAX_ZOEKTERM} tekens).")
-        resultaat = queries.zoek(q, self.peildatum)
+        resultaat = queries.zoek(q, self.peildatum, self.gebied)
         return json_response(
             {
                 "api_versie": API_VERSIE,
                 "peildatum": peildatum_json(self.peildatum),
+                **gebied_json(self.gebied),
                 "q": q,
                 "gezocht": resultaat.gezocht,
                 "bedoeld": resultaat.bedoeld,
@@ -144,7 +158,7 @@ class ZoekenApiView(JsonPeildatumMixin, View):
                 "soort": "gemeente",
                 "naam": record.naam,
                 "cbs_code": record.cbs_code,
-                "url": met_peildatum(record.get_absolute_url(), self.peildatum),
+                "url": met_peildatum(record.get_absolute_url(), self.peildatum, self.gebied),
                 "bestaat": record.bestaat_op(self.peildatum.datum),
                 "op_kaart": kaart.cbs_code if kaart else None,
                 "op_kaart_naam": kaart.naam if kaart else None,
@@ -155,7 +169,7 @@ class ZoekenApiView(JsonPeildatumMixin, View):
                 "naam": record.naam,
                 "weergavenaam": record.korte_naam,
                 "slug": record.slug,
-                "url": met_peildatum(record.get_absolute_url(), self.peildatum),
+                "url": met_peildatum(record.get_absolute_url(), self.peildatum, self.gebied),
                 "op_peildatum": record.op_peildatum,
             }
         return {

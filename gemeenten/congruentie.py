@@ -127,22 +127,32 @@ def uit_kaartselectie(selectie, aard):
     ]
 
 
-def samenwerkingen_op(peildatum):
-    """(theme, codes) of every collaboration of the snapshot, in one query."""
-    rijen = (
+def _deelnames(peildatum):
+    """(arrangement id, theme, CBS code, province code) of every municipal participation in
+    a collaboration of the snapshot."""
+    return (
         Deelname.objects.samenwerkingen()
         .filter(stand__peildatum=peildatum, gemeente__isnull=False)
         .values_list(
             "stand__samenwerking_id",
             "stand__samenwerking__taakveld__hoofdtaakveld__code",
             "gemeente__cbs_code",
+            "gemeente__provincie__code",
         )
         .order_by()
     )
+
+
+def _per_samenwerking(rijen):
     per_samenwerking = {}
-    for samenwerking, thema, code in rijen:
+    for samenwerking, thema, code, _ in rijen:
         per_samenwerking.setdefault(samenwerking, (thema, []))[1].append(code)
     return list(per_samenwerking.values())
+
+
+def samenwerkingen_op(peildatum):
+    """(theme, codes) of every collaboration of the snapshot, in one query."""
+    return _per_samenwerking(_deelnames(peildatum))
 
 
 def voor_peildatum(peildatum, gemeenten):
@@ -189,11 +199,14 @@ def spreiding(waarden):
     }
 
 
-def profiel(gemeente, peildatum):
+def profiel(gemeente, peildatum, gebied):
     """The profile's congruence of `gemeente` and its place in the region, one query: the
-    snapshot's collaborations; the region is every municipality that takes part in one."""
-    samenwerkingen = samenwerkingen_op(peildatum)
-    codes = {code for _, deelnemers in samenwerkingen for code in deelnemers}
+    snapshot's collaborations; the region is every municipality of the area `gebied`
+    (gemeenten/gebied.py) that takes part in one. The figures themselves count every
+    partner, in the area or not."""
+    rijen = list(_deelnames(peildatum))
+    samenwerkingen = _per_samenwerking(rijen)
+    codes = {code for _, _, code, provincie in rijen if gebied.bevat_provincie(provincie)}
     codes.add(gemeente.cbs_code)
     scores = bereken(samenwerkingen, sorted(codes))
     eigen = scores[gemeente.cbs_code]

@@ -74,13 +74,13 @@ class SamenwerkingenCsvView(CsvMixin, View):
     enkelvoudige_parameters = SamenwerkingFilter.parameters + ("sep",)
 
     def csv(self, request):
-        filterset = SamenwerkingFilter.voor_export(request, self.peildatum)
+        filterset = SamenwerkingFilter.voor_export(request, self.peildatum, self.gebied)
         if not filterset.is_valid():
             return self.ongeldig(foutmelding(filterset))
         gemeente = filterset.gekozen_gemeente
         rijen = []
         for samenwerking in filterset.qs:
-            rij = Rij.uit_export(samenwerking, self.peildatum)
+            rij = Rij.uit_export(samenwerking, self.peildatum, self.gebied)
             eigen = next(
                 (d for d in rij.deelnames if gemeente and d.gemeente_id == gemeente.pk), None
             )
@@ -90,9 +90,11 @@ class SamenwerkingenCsvView(CsvMixin, View):
 
 
 def selectiedelen(filterset):
-    """The valid selection as parts of a file name, e.g. `taakveld-6`, `met-regio-indelingen`."""
+    """The valid selection as parts of a file name, e.g. `gebied-limburg` (not for the
+    default area), `taakveld-6`, `met-regio-indelingen`."""
     data = filterset.form.cleaned_data
-    delen = [
+    delen = selectiedelen_gebied(filterset.gebied)
+    delen += [
         f"{naam}-{waarde}"
         for naam, waarde in data.items()
         if waarde and naam not in ("regio", "sorteer")
@@ -100,6 +102,10 @@ def selectiedelen(filterset):
     if data.get("regio"):
         delen.append("met-regio-indelingen")
     return delen
+
+
+def selectiedelen_gebied(gebied):
+    return [] if gebied.standaard else [f"gebied-{gebied.code}"]
 
 
 def foutmelding(filterset):
@@ -118,7 +124,7 @@ class GemeenteCsvView(GemeenteMixin, CsvMixin, View):
 
     def url_voor(self, gemeente):
         url = reverse("gemeenten:gemeente_csv", args=[gemeente.slug])
-        return met_peildatum(url, self.peildatum, sep=self.request.GET.get("sep"))
+        return met_peildatum(url, self.peildatum, self.gebied, sep=self.request.GET.get("sep"))
 
     def csv(self, request, slug):
         gemeente = self.object
@@ -130,6 +136,7 @@ class GemeenteCsvView(GemeenteMixin, CsvMixin, View):
                     d.stand,
                     d.stand.samenwerking.deelnames_op_peildatum,
                     self.peildatum,
+                    self.gebied,
                 ),
                 request,
                 eigen=d,
@@ -158,12 +165,13 @@ GEMEENTE_KOLOMMEN = [
 
 
 class GemeentenCsvView(CsvMixin, View):
-    """/gemeenten.csv: every municipality with its number of arrangements at the peildatum."""
+    """/gemeenten.csv: every municipality of the area with its number of arrangements at the
+    peildatum."""
 
     enkelvoudige_parameters = ("sep",)
 
     def csv(self, request):
-        overzicht = queries.gemeenten_overzicht(self.peildatum)
+        overzicht = queries.gemeenten_overzicht(self.peildatum, self.gebied)
         gemeenten = [g for _, groep in overzicht["provincies"] for g in groep]
         gemeenten += overzicht["voormalige_gemeenten"] + overzicht["latere_gemeenten"]
         rijen = [
@@ -182,12 +190,12 @@ class GemeentenCsvView(CsvMixin, View):
                 "bron-opgehaald": g.roo_opgehaald.isoformat() if g.roo_opgehaald else "",
                 "peildatum": self.peildatum.datum.isoformat(),
                 "pagina": request.build_absolute_uri(
-                    met_peildatum(g.get_absolute_url(), self.peildatum)
+                    met_peildatum(g.get_absolute_url(), self.peildatum, self.gebied)
                 ),
             }
             for g in gemeenten
         ]
-        naam = bestandsnaam("gemeenten", self.peildatum)
+        naam = bestandsnaam("gemeenten", self.peildatum, *selectiedelen_gebied(self.gebied))
         return csv_response(request, naam, GEMEENTE_KOLOMMEN, rijen, self.sep)
 
 
@@ -213,6 +221,7 @@ class KaartParenCsvView(CsvMixin, View):
             request.GET,
             queryset=Samenwerking.objects.met_stand(self.peildatum),
             peildatum=self.peildatum,
+            gebied=self.gebied,
         )
         if not filterset.is_valid():
             return self.ongeldig(foutmelding(filterset))

@@ -1,7 +1,9 @@
 """The filters of /samenwerkingen/, shared by its CSV and JSON twins.
 
-Every filter answers for one peildatum (the filterset gets it from the view): size, reach and
-participants belong to an arrangement's snapshot, not to the arrangement. Filters on the
+Every filter answers for one peildatum and one area (the filterset gets both from the view):
+size, reach and participants belong to an arrangement's snapshot, not to the arrangement. The
+area narrows everything: the arrangements (a participating municipality in the area on the
+peildatum), and the municipalities and provinces to choose from. Filters on the
 snapshot use subqueries, so an arrangement is never listed twice.
 
 Choice lists come from the database once per request, and only when a value has to be
@@ -17,6 +19,7 @@ from django.db.models import Q
 from django_filters.fields import ChoiceField
 
 from . import zoeken
+from .gebied import NOORD, als_parameter
 from .models import (
     Gemeente,
     Grootte,
@@ -182,23 +185,25 @@ class SamenwerkingFilter(django_filters.FilterSet):
     )
 
     @classmethod
-    def voor_export(cls, request, peildatum):
+    def voor_export(cls, request, peildatum, gebied=NOORD):
         """The list's filterset over the export queryset: the CSV and JSON twins of a list
         hold exactly what the list shows."""
         return cls(
             request.GET,
             queryset=Samenwerking.objects.voor_export(peildatum),
             peildatum=peildatum,
+            gebied=gebied,
             request=request,
         )
 
     def query(self, **extra):
         """The valid part of the selection as query parameters, in canonical spelling (a
-        slug for a CBS code, `1` for a ticked box), with the peildatum: every link between
-        the list, its twins and the map carries it. `extra` adds parameters (None drops)."""
+        slug for a CBS code, `1` for a ticked box), with the peildatum and the area (left out
+        when it is the default): every link between the list, its twins and the map carries
+        them. `extra` adds parameters (None drops)."""
         self.is_valid()  # validates once; an invalid selection keeps its valid rest
         data = getattr(self.form, "cleaned_data", {})
-        params = {"peildatum": self.peildatum.code}
+        params = {"peildatum": self.peildatum.code, **als_parameter(self.gebied)}
         for naam in self.parameters:
             waarde = data.get(naam)
             if naam == "regio":
@@ -214,8 +219,11 @@ class SamenwerkingFilter(django_filters.FilterSet):
         """`pad` with this selection (see `query`)."""
         return f"{pad}?{urlencode(self.query(**extra))}"
 
-    def __init__(self, data=None, queryset=None, *, peildatum, request=None, prefix=None):
+    def __init__(
+        self, data=None, queryset=None, *, peildatum, gebied=NOORD, request=None, prefix=None
+    ):
         self.peildatum = peildatum
+        self.gebied = gebied
         # Always bound: without parameters the defaults (no regional divisions) still apply.
         data = {} if data is None else data
         if queryset is None:
@@ -252,7 +260,8 @@ class SamenwerkingFilter(django_filters.FilterSet):
 
     @cached_property
     def _gemeenten(self):
-        return list(Gemeente.objects.select_related("provincie"))
+        """The municipalities of the area (of every year): the choices, and the map's."""
+        return list(self.gebied.gemeenten(Gemeente.objects.select_related("provincie")))
 
     @cached_property
     def gemeenten_op_slug(self):
@@ -329,7 +338,7 @@ class SamenwerkingFilter(django_filters.FilterSet):
         return queryset  # applied in `filter_queryset`, which also sees `soort`
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        queryset = self.gebied.samenwerkingen(super().filter_queryset(queryset), self.peildatum)
         data = self.form.cleaned_data
         # Collaborations (GRs and the regional divisions that are collaborations of
         # municipalities) always; state and statistical divisions only on request, or when

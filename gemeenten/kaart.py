@@ -9,8 +9,6 @@ the cached GeoJSON of the snapshot and keeps the URL in step.
 """
 
 import functools
-import hashlib
-import json
 import math
 from collections import defaultdict
 from urllib.parse import urlencode
@@ -19,15 +17,15 @@ from django import forms
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.gzip import gzip_page
 from django.views.generic import TemplateView
 
-from . import congruentie, netwerk, queries, vergelijk
+from . import congruentie, kaartlagen, netwerk, queries, vergelijk
 from .filters import SamenwerkingFilter
-from .models import Deelname, Gemeente, GemeenteGrens, Samenwerking, rangschik_partners
+from .models import Gemeente, Samenwerking, rangschik_partners
 from .peildatum import JsonPeildatumMixin, PeildatumMixin
 from .serialisers import Rij, als_kaart
 
@@ -42,8 +40,24 @@ def _codes(gemeenten):
     return list(dict.fromkeys(g.cbs_code if isinstance(g, Gemeente) else str(g) for g in gemeenten))
 
 
-def geojson_url(peildatum):
-    return f"{reverse('gemeenten:gemeenten_geojson')}?peildatum={peildatum.code}"
+def geojson_url(peildatum, gebied=None):
+    """The GeoJSON of a snapshot; of an area's overview level when `gebied` is not the
+    default (the north: the detailed level, the URL it always had)."""
+    url = f"{reverse('gemeenten:gemeenten_geojson')}?peildatum={peildatum.code}"
+    if gebied is not None and not gebied.standaard:
+        url += f"&gebied={gebied.code}"
+    return url
+
+
+def kaartlagen_config(peildatum, gebied):
+    """What the page's script needs to load the layers: the first layer (`geojson`), and
+    for an area beyond the north the detailed northern layer it swaps in from `zoom` on,
+    where the overview's features say `detail` (the north itself: no key, so its page keeps
+    its bytes)."""
+    config = {"geojson": geojson_url(peildatum, gebied)}
+    if not gebied.standaard:
+        config["detail"] = {"url": geojson_url(peildatum), "zoom": kaartlagen.DETAIL_ZOOM}
+    return config
 
 
 def tegellaag():
@@ -51,19 +65,20 @@ def tegellaag():
     return {"url": settings.MAP_TILE_URL, "attributie": settings.MAP_TILE_ATTRIBUTION}
 
 
-def mini_kaart(peildatum, markeer=(), focus=None, modus="markeer", aantallen=None):
+def mini_kaart(peildatum, markeer=(), focus=None, modus="markeer", aantallen=None, gebied=None):
     """Configuration of a small map for another page (render it with _minikaart.html).
 
     `markeer`: municipalities (Gemeente objects or CBS codes) to highlight; `focus`: the one
     municipality the page is about (drawn strongest, the map zooms to it and the highlighted
     ones). `modus` "intensiteit" colours every municipality by its number of arrangements,
-    `aantallen` ({CBS code: number}), in the classes of the /kaart/ page.
+    `aantallen` ({CBS code: number}), in the classes of the /kaart/ page. `gebied` (an area
+    of gemeenten/gebied.py; default the north) draws that area's overview level.
     """
     if modus not in ("markeer", "intensiteit"):
         raise ValueError(f"Unknown mini-map mode {modus!r}: use 'markeer' or 'intensiteit'.")
     (focus_code,) = _codes([focus]) if focus is not None else (None,)
     config = {
-        "geojson": geojson_url(peildatum),
+        "geojson": geojson_url(peildatum, gebied),
         "peildatum": peildatum.code,
         "markeer": _codes(markeer),
         "focus": focus_code,
@@ -80,46 +95,37 @@ def mini_kaart(peildatum, markeer=(), focus=None, modus="markeer", aantallen=Non
 
 @method_decorator(gzip_page, name="dispatch")
 class GemeentenGeoJSONView(JsonPeildatumMixin, View):
-    """The municipality polygons of one snapshot (in its boundary year) as a FeatureCollection.
+    """The municipality polygons of one snapshot as a FeatureCollection, at the level of
+    detail of the area (gemeenten/kaartlagen.py): without `gebied` (the north) the detailed
+    northern boundaries in the snapshot's boundary year, exactly as before the national
+    import; `gebied=nederland` or a province the national generalised boundaries of the
+    area's municipalities.
 
     Properties: cbs_code, naam, slug, provincie, aantal (arrangements at the peildatum, regional
-    divisions not counted, as in the list of arrangements), url (the profile at that peildatum).
+    divisions not counted, as in the list of arrangements), url (the profile at that peildatum);
+    the overview level adds `detail` (a detailed boundary exists). Served from the stored
+    layer, with its ETag and gzip bytes.
     """
 
     def get(self, request):
-        inhoud = self.feature_collection(self.peildatum)
+        laag = kaartlagen.laag(self.peildatum, self.gebied)
         # The ETag is the content's: a browser that has this snapshot gets a 304, not 100 kB.
-        etag = '"' + hashlib.sha256(inhoud.encode()).hexdigest()[:32] + '"'
-        response = get_conditional_response(request, etag=etag)
+        response = get_conditional_response(request, etag=laag.etag)
         if response is None:
-            response = HttpResponse(inhoud, content_type="application/geo+json")
-            response["ETag"] = etag
+            if "gzip" in request.headers.get("Accept-Encoding", ""):
+                # Gzipped once when the layer was stored (gzip_page leaves it alone).
+                response = HttpResponse(laag.gzip, content_type="application/geo+json")
+                response["Content-Encoding"] = "gzip"
+            else:
+                response = HttpResponse(laag.inhoud, content_type="application/geo+json")
+            response["ETag"] = laag.etag
+        patch_vary_headers(response, ["Accept-Encoding"])
         patch_cache_control(response, public=True, max_age=GEOJSON_MAX_AGE)
         return response
 
     def feature_collection(self, peildatum):
-        aantallen = Deelname.objects.samenwerkingen().aantallen_per_gemeente(peildatum)
-        features = []
-        for grens in GemeenteGrens.objects.voor_kaart(peildatum, GEOJSON_PRECISION):
-            gemeente = grens.gemeente
-            eigenschappen = {
-                "cbs_code": gemeente.cbs_code,
-                "naam": gemeente.naam,
-                "slug": gemeente.slug,
-                "provincie": gemeente.provincie.naam,
-                "aantal": aantallen.get(gemeente.pk, 0),
-                "url": f"{gemeente.get_absolute_url()}?peildatum={peildatum.code}",
-            }
-            features.append(
-                '{"type":"Feature","id":'
-                + json.dumps(gemeente.cbs_code)
-                + ',"geometry":'
-                + grens.kaart_json
-                + ',"properties":'
-                + json.dumps(eigenschappen)
-                + "}"
-            )
-        return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+        """The detailed layer's text (as the view served it before the layers were stored)."""
+        return kaartlagen.detail_geojson(peildatum)
 
 
 # ---- colours: slots of the palette in kaart.css, never colour values --------------------
@@ -251,8 +257,11 @@ class Kaartbeeld:
         filterset.form.auto_id = "keuze-%s"
         filterset.is_valid()
         self.selectie_data = getattr(filterset.form, "cleaned_data", {})
-        alle = queries.kaart_samenwerkingen(peildatum, filterset.qs)
-        self.alle = [als_kaart(Rij.uit_kaart(s, peildatum)) | {"gekozen": s.gekozen} for s in alle]
+        alle = queries.kaart_samenwerkingen(peildatum, filterset.qs, filterset.gebied)
+        self.alle = [
+            als_kaart(Rij.uit_kaart(s, peildatum, filterset.gebied)) | {"gekozen": s.gekozen}
+            for s in alle
+        ]
         self.form = Kaartweergave(data, alle)
         # What the congruence, network and compare views need of the arrangements beyond the
         # table row (the congruence counts collaborations only).
@@ -337,7 +346,7 @@ class Kaartbeeld:
     def grenzen(self):
         """The snapshot's boundaries (one query; only the network and compare views, and
         the map files, need them)."""
-        return netwerk.grenzen(self.peildatum)
+        return netwerk.grenzen(self.peildatum, self.filterset.gebied)
 
     def smallere_keuzes(self, selectie):
         """Links to the narrower selections whose arrangements all get their own colour."""
@@ -774,6 +783,7 @@ class KaartView(PeildatumMixin, TemplateView):
             request.GET,
             queryset=Samenwerking.objects.met_stand(self.peildatum),
             peildatum=self.peildatum,
+            gebied=self.gebied,
         )
         self.beeld = Kaartbeeld(self.peildatum, filterset, request.GET)
         if self.beeld.form.cleaned_data.get("deel") == "tabel":
@@ -791,8 +801,14 @@ class KaartView(PeildatumMixin, TemplateView):
             staat=beeld.staat,
             beeld=beeld.context(),
             kaartconfig={
-                "geojson": geojson_url(self.peildatum),
+                **kaartlagen_config(self.peildatum, self.gebied),
                 "peildatum": self.peildatum.code,
+                # The area (gemeenten/gebied.py): its code, name and provinces' CBS codes.
+                "gebied": {
+                    "code": self.gebied.code,
+                    "naam": self.gebied.naam,
+                    "provincies": list(self.gebied.provincies),
+                },
                 "tegels": tegellaag(),
                 "urls": {"kaart": self.request.path},
             },

@@ -13,7 +13,7 @@ import uuid
 
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -80,6 +80,12 @@ class Peildatum(models.Model):
     naam = models.CharField(max_length=100)
     grensjaar = models.PositiveSmallIntegerField(
         help_text="Which boundary division the map of this snapshot uses."
+    )
+    overzichtjaar = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Which national generalised division (GemeenteGrens niveau 'overzicht') "
+        "stands for this snapshot; empty: none.",
     )
 
     natural_key_fields = ("code",)
@@ -224,7 +230,7 @@ class Gemeente(models.Model):
             if gemeente.bestaat_op(datum):
                 return gemeente
             if stappen is None:
-                volgende = list(gemeente.naar.select_related("opvolger"))
+                volgende = list(gemeente.naar.select_related("voorganger", "opvolger"))
             else:
                 volgende = stappen.get(gemeente.pk, [])
             opheffing = [s for s in volgende if s.heft_voorganger_op and s.datum <= datum]
@@ -269,10 +275,26 @@ def rangschik_partners(telling):
     return sorted(telling.items(), key=lambda item: (-item[1], item[0].naam))
 
 
+class Niveau(models.TextChoices):
+    """Level of detail of a boundary: the northern detailed layers, or the national overview
+    (the generalised CBS layers of the whole country, 2016 and 2025)."""
+
+    DETAIL = "detail", "gedetailleerd (noorden)"
+    OVERZICHT = "overzicht", "overzicht (heel Nederland, gegeneraliseerd)"
+
+
 class Grens(models.Model):
-    """A boundary in one division year: the full geometry and a simplified copy for the map."""
+    """A boundary in one division year and level of detail: the full geometry and a
+    simplified copy for the map."""
 
     jaar = models.PositiveSmallIntegerField()
+    niveau = models.CharField(
+        max_length=10,
+        choices=Niveau.choices,
+        default=Niveau.DETAIL,
+        help_text="detail: the northern detailed layers (as before the national import); "
+        "overzicht: the national generalised layers.",
+    )
     geometrie = models.MultiPolygonField(srid=4326)
     kaartgeometrie = models.MultiPolygonField(
         srid=4326, help_text="Simplified in metres (EPSG:28992) for the web map."
@@ -283,12 +305,23 @@ class Grens(models.Model):
         abstract = True
 
 
+class DetailManager(NaturalKeyManager):
+    """Only the detailed level: `objects` of the boundary models, so every query written
+    before the national overview level existed keeps its meaning. `alle` has every level."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(niveau=Niveau.DETAIL)
+
+
 class GemeenteGrensQuerySet(models.QuerySet):
-    def voor_kaart(self, peildatum, precisie=5):
+    def voor_kaart(self, peildatum, precisie=5, niveau=Niveau.DETAIL):
         """The simplified boundaries of a snapshot's municipalities, as GeoJSON text in
-        `kaart_json` (the full geometry is not read)."""
+        `kaart_json` (the full geometry is not read). `niveau` overzicht: the national
+        generalised layer of the snapshot (`Peildatum.overzichtjaar`); call it on
+        `GemeenteGrens.alle`."""
+        jaar = peildatum.grensjaar if niveau == Niveau.DETAIL else peildatum.overzichtjaar
         return (
-            self.filter(jaar=peildatum.grensjaar, gemeente__in=Gemeente.objects.op(peildatum.datum))
+            self.filter(niveau=niveau, jaar=jaar, gemeente__in=Gemeente.objects.op(peildatum.datum))
             .select_related("gemeente__provincie")
             .defer("geometrie", "kaartgeometrie")
             .annotate(kaart_json=AsGeoJSON("kaartgeometrie", precision=precisie))
@@ -299,24 +332,26 @@ class GemeenteGrensQuerySet(models.QuerySet):
 class GemeenteGrens(Grens):
     gemeente = models.ForeignKey(Gemeente, on_delete=models.CASCADE, related_name="grenzen")
 
-    natural_key_fields = ("gemeente__cbs_code", "jaar")
-    objects = NaturalKeyManager.from_queryset(GemeenteGrensQuerySet)()
+    natural_key_fields = ("gemeente__cbs_code", "jaar", "niveau")
+    # The first manager is the default one (fixtures, related managers, admin): every level.
+    alle = NaturalKeyManager.from_queryset(GemeenteGrensQuerySet)()
+    objects = DetailManager.from_queryset(GemeenteGrensQuerySet)()
 
     class Meta:
         verbose_name = "gemeentegrens"
         verbose_name_plural = "gemeentegrenzen"
-        ordering = ["jaar", "gemeente__cbs_code"]
+        ordering = ["jaar", "niveau", "gemeente__cbs_code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["gemeente", "jaar"], name="gemeentegrens_uniek_per_jaar"
+                fields=["gemeente", "jaar", "niveau"], name="gemeentegrens_uniek_per_jaar"
             )
         ]
 
     def __str__(self):
-        return f"{self.gemeente} ({self.jaar})"
+        return f"{self.gemeente} ({self.jaar}, {self.niveau})"
 
     def natural_key(self):
-        return (self.gemeente.cbs_code, self.jaar)
+        return (self.gemeente.cbs_code, self.jaar, self.niveau)
 
     natural_key.dependencies = ["gemeenten.gemeente"]
 
@@ -324,24 +359,25 @@ class GemeenteGrens(Grens):
 class ProvincieGrens(Grens):
     provincie = models.ForeignKey(Provincie, on_delete=models.CASCADE, related_name="grenzen")
 
-    natural_key_fields = ("provincie__code", "jaar")
-    objects = NaturalKeyManager()
+    natural_key_fields = ("provincie__code", "jaar", "niveau")
+    alle = NaturalKeyManager()
+    objects = DetailManager()
 
     class Meta:
         verbose_name = "provinciegrens"
         verbose_name_plural = "provinciegrenzen"
-        ordering = ["jaar", "provincie__code"]
+        ordering = ["jaar", "niveau", "provincie__code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provincie", "jaar"], name="provinciegrens_uniek_per_jaar"
+                fields=["provincie", "jaar", "niveau"], name="provinciegrens_uniek_per_jaar"
             )
         ]
 
     def __str__(self):
-        return f"{self.provincie} ({self.jaar})"
+        return f"{self.provincie} ({self.jaar}, {self.niveau})"
 
     def natural_key(self):
-        return (self.provincie.code, self.jaar)
+        return (self.provincie.code, self.jaar, self.niveau)
 
     natural_key.dependencies = ["gemeenten.provincie"]
 
@@ -999,7 +1035,13 @@ class Deelname(models.Model):
     class Meta:
         verbose_name = "deelname"
         verbose_name_plural = "deelnames"
-        ordering = ["stand", "gemeente__naam", "organisatie__naam"]
+        # NULLs first on every database (SQLite's default, PostgreSQL's opposite): the
+        # organisations of a snapshot, then its municipalities, in the same order everywhere.
+        ordering = [
+            "stand",
+            F("gemeente__naam").asc(nulls_first=True),
+            F("organisatie__naam").asc(nulls_first=True),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(gemeente__isnull=False, organisatie__isnull=True))
@@ -1094,3 +1136,32 @@ class DatasetVersie(models.Model):
 
 
 _in_een_keer = threading.local()
+
+
+class Kaartlaag(models.Model):
+    """A precomputed map layer: the GeoJSON of one snapshot, area and level of detail, as
+    `/api/gemeenten.geojson` serves it (gemeenten/kaartlagen.py).
+
+    Built once per dataset stamp (DatasetVersie.token) — by `manage.py kaartlagen` after a
+    load, or by the first request that needs it — and served from here with its ETag and its
+    gzip bytes, never rebuilt per request. A row of an older stamp is never read again (and is
+    removed when a newer one is written). Not part of the dataset: not in DATASET_MODELS,
+    not in the fixtures.
+    """
+
+    token = models.CharField(max_length=32, help_text="DatasetVersie.token it was built from.")
+    peildatum = models.CharField(max_length=10)
+    gebied = models.CharField(max_length=20)
+    inhoud = models.BinaryField(help_text="The GeoJSON, UTF-8.")
+    gzip = models.BinaryField(help_text="The same bytes, gzipped once (level 9).")
+    etag = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = "kaartlaag"
+        verbose_name_plural = "kaartlagen"
+        constraints = [
+            models.UniqueConstraint(fields=["token", "peildatum", "gebied"], name="kaartlaag_uniek")
+        ]
+
+    def __str__(self):
+        return f"{self.peildatum} {self.gebied} ({len(self.inhoud)} bytes)"

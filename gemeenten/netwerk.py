@@ -18,7 +18,8 @@ from itertools import combinations
 
 from django.contrib.gis.geos import MultiPolygon
 
-from .models import Gemeente, GemeenteGrens
+from .gebied import NOORD
+from .models import Gemeente, GemeenteGrens, Niveau
 
 # ---- colours: distinct in a view, or none ------------------------------------------------
 
@@ -172,13 +173,18 @@ def lijnklasse(klassen, aantal):
 # ---- geometry: label points and outlines, from the boundaries ---------------------------
 
 
-def grenzen(peildatum):
-    """The snapshot's boundaries (the simplified map geometry) with their municipality, in
-    name order. One query."""
+def grenzen(peildatum, gebied=NOORD):
+    """The snapshot's boundaries (the simplified map geometry) of the area's municipalities
+    (gemeenten/gebied.py) with their municipality, in name order. One query. The default
+    area has the detailed northern level, every other area the national overview level
+    (as the map's layers, gemeenten/kaartlagen.py)."""
+    gemeenten = gebied.gemeenten(Gemeente.objects.op(peildatum.datum))
+    if gebied.standaard:
+        rijen = GemeenteGrens.objects.filter(jaar=peildatum.grensjaar)
+    else:
+        rijen = GemeenteGrens.alle.filter(niveau=Niveau.OVERZICHT, jaar=peildatum.overzichtjaar)
     return list(
-        GemeenteGrens.objects.filter(
-            jaar=peildatum.grensjaar, gemeente__in=Gemeente.objects.op(peildatum.datum)
-        )
+        rijen.filter(gemeente__in=gemeenten)
         .select_related("gemeente__provincie")
         .defer("geometrie")
         .order_by("gemeente__naam")

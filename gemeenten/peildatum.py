@@ -1,7 +1,8 @@
 """The peildatum (snapshot) a request asks about: `?peildatum=2016|2026`, default the latest.
 
 Every page shows the peildatum it answers for and every link it makes carries it (see the
-`pd_url` template tag), so a pasted link means the same thing next year.
+`pd_url` template tag), so a pasted link means the same thing next year. The area
+(`?gebied=`, gemeenten/gebied.py) is checked and carried the same way, by the same mixin.
 """
 
 from urllib.parse import urlencode
@@ -9,12 +10,15 @@ from urllib.parse import urlencode
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from .gebied import GEBIEDEN, NOORD, OngeldigGebied, als_parameter, kies_gebied
 from .models import Peildatum
 
 
-def met_peildatum(url, peildatum, **query):
-    """`url` with `?peildatum=…` (and `query`): every link the site makes carries it."""
+def met_peildatum(url, peildatum, gebied=None, **query):
+    """`url` with `?peildatum=…` and `gebied=…` (left out when it is the default) and
+    `query`: every link the site makes carries them."""
     params = {"peildatum": peildatum.code} if peildatum else {}
+    params.update(als_parameter(gebied))
     params.update({k: v for k, v in query.items() if v not in (None, "")})
     return f"{url}?{urlencode(params)}" if params else url
 
@@ -73,7 +77,8 @@ def enkelvoudig(request, namen):
 
 
 class PeildatumMixin:
-    """Sets `self.peildatum` (and `self.peildata`, all snapshots) for the view.
+    """Sets `self.peildatum` (and `self.peildata`, all snapshots) and `self.gebied` (the
+    area, gemeenten/gebied.py) for the view.
 
     An invalid parameter gives a 400 page that says why; a database without any snapshot
     gives a page that says so (503) when `peildatum_verplicht`.
@@ -88,8 +93,9 @@ class PeildatumMixin:
             controleer_tekens(request)
             self.peildata = list(Peildatum.objects.all())
             self.peildatum = kies_peildatum(request, self.peildata)
+            self.gebied = kies_gebied(request)
             enkelvoudig(request, self.enkelvoudige_parameters)
-        except (OngeldigePeildatum, OngeldigeVraag) as error:
+        except (OngeldigePeildatum, OngeldigGebied, OngeldigeVraag) as error:
             return self.ongeldig(str(error))
         if self.peildatum is None and self.peildatum_verplicht:
             return self.geen_gegevens()
@@ -99,7 +105,12 @@ class PeildatumMixin:
         return render(
             self.request,
             "gemeenten/ongeldig.html",
-            {"melding": melding, "peildatum": getattr(self, "peildatum", None)},
+            {
+                "melding": melding,
+                "peildatum": getattr(self, "peildatum", None),
+                "gebied": getattr(self, "gebied", NOORD),
+                "gebieden": GEBIEDEN,
+            },
             status=status,
         )
 
@@ -110,6 +121,8 @@ class PeildatumMixin:
         context = super().get_context_data(**kwargs)
         context["peildatum"] = self.peildatum
         context["peildata"] = self.peildata
+        context["gebied"] = self.gebied
+        context["gebieden"] = GEBIEDEN
         return context
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 
 from . import zoeken
+from .gebied import NOORD
 from .models import (
     Aard,
     Deelname,
@@ -27,20 +28,24 @@ from .models import (
 )
 
 
-def home_cijfers(peildatum):
-    """The home page's headline numbers and rankings at a peildatum. Five queries."""
-    aantallen = Deelname.objects.samenwerkingen().aantallen_per_gemeente(peildatum)
-    op_peildatum = list(Gemeente.objects.op(peildatum.datum))
+def home_cijfers(peildatum, gebied=NOORD):
+    """The home page's headline numbers and rankings at a peildatum, for the municipalities
+    and arrangements of the area (gemeenten/gebied.py). Five queries."""
+    in_gebied = gebied.q("gemeente__")
+    aantallen = (
+        Deelname.objects.samenwerkingen().filter(in_gebied).aantallen_per_gemeente(peildatum)
+    )
+    op_peildatum = list(gebied.gemeenten(Gemeente.objects.op(peildatum.datum)))
     for gemeente in op_peildatum:
         gemeente.aantal = aantallen.get(gemeente.pk, 0)
     ranglijst = sorted(op_peildatum, key=lambda g: (-g.aantal, g.naam))
     gemeenten = len(op_peildatum)
     deelnames = (
         Deelname.objects.samenwerkingen()
-        .filter(stand__peildatum=peildatum, gemeente__isnull=False)
+        .filter(in_gebied, stand__peildatum=peildatum, gemeente__isnull=False)
         .count()
     )
-    in_stand = Samenwerking.objects.in_stand(peildatum)
+    in_stand = gebied.samenwerkingen(Samenwerking.objects.in_stand(peildatum), peildatum)
     return {
         "aantal_gemeenten": gemeenten,
         "aantal_samenwerkingen": in_stand.samenwerkingen().count(),
@@ -55,19 +60,22 @@ def home_cijfers(peildatum):
     }
 
 
-def gemeenten_overzicht(peildatum):
-    """Municipalities at the peildatum grouped per province (with their number of
+def gemeenten_overzicht(peildatum, gebied=NOORD):
+    """The area's municipalities at the peildatum grouped per province (with their number of
     arrangements), and the former and later ones with their predecessors/successors.
     Three queries."""
     datum = peildatum.datum
-    aantallen = Deelname.objects.samenwerkingen().aantallen_per_gemeente(peildatum)
+    in_gebied = gebied.q("gemeente__")
+    aantallen = (
+        Deelname.objects.samenwerkingen().filter(in_gebied).aantallen_per_gemeente(peildatum)
+    )
     opvolgers, voorgangers = defaultdict(list), defaultdict(list)
     for stap in Herindeling.objects.select_related("voorganger", "opvolger"):
         opvolgers[stap.voorganger_id].append(stap)
         voorgangers[stap.opvolger_id].append(stap)
     per_provincie = defaultdict(list)
     voormalig, later = [], []
-    for gemeente in Gemeente.objects.select_related("provincie"):
+    for gemeente in gebied.gemeenten(Gemeente.objects.select_related("provincie")):
         gemeente.aantal = aantallen.get(gemeente.pk, 0)
         gemeente.opvolger_stappen = opvolgers[gemeente.pk]
         gemeente.voorganger_stappen = voorgangers[gemeente.pk]
@@ -276,7 +284,7 @@ def _passend(records, term, sleutel):
     return [rij[-1] for rij in sorted(gevonden, key=lambda rij: rij[:4])]
 
 
-def zoek(q, peildatum):
+def zoek(q, peildatum, gebied=NOORD):
     """Municipalities (also former ones: by name, former name or CBS code), arrangements (by
     any of their names or abbreviation) and other participants (water boards, provinces,
     German partners …, with the arrangements they take part in) matching `q`, ignoring case,
@@ -286,19 +294,29 @@ def zoek(q, peildatum):
 
     Municipalities get `opgegaan_in` (their successor steps) and `op_kaart` (themselves or
     their successor on the peildatum, or None); arrangements `op_peildatum`; organisations
-    `deelnames_op_peildatum` and `deelnames_elders`. Five queries."""
+    `deelnames_op_peildatum` and `deelnames_elders`. Within the area (gemeenten/gebied.py):
+    its municipalities, the arrangements with a participating municipality of the area in
+    any snapshot (or in none), and the organisations taking part in those (or in none).
+    Five queries."""
     term = zoeken.normaliseer(q)
     resultaat = Zoekresultaat(term=term, gezocht=term)
     if not term:
         return resultaat
-    gemeenten = list(Gemeente.objects.select_related("provincie"))
+    gemeenten = list(gebied.gemeenten(Gemeente.objects.select_related("provincie")))
     in_stand = Stand.objects.filter(samenwerking=OuterRef("pk"), peildatum=peildatum)
-    samenwerkingen = list(
-        Samenwerking.objects.defer("doel", "documenten", "bevoegdheden").annotate(
-            op_peildatum=Exists(in_stand)
+    samenwerkingen = Samenwerking.objects.defer("doel", "documenten", "bevoegdheden")
+    organisaties = Organisatie.objects.all()
+    if not gebied.alles:
+        # Out of the area: what takes part only in snapshots without a municipality of the
+        # area. What is in no snapshot at all (an arrangement known from the register only)
+        # has no area and is found in every one.
+        in_gebied = Deelname.objects.filter(gebied.q("gemeente__"))
+        samenwerkingen = samenwerkingen.filter(
+            Q(pk__in=in_gebied.values("stand__samenwerking_id"))
+            | ~Q(pk__in=Stand.objects.values("samenwerking_id"))
         )
-    )
-    organisaties = list(Organisatie.objects.all())
+    samenwerkingen = list(samenwerkingen.annotate(op_peildatum=Exists(in_stand)))
+    organisaties = list(organisaties)
     groepen = (
         (gemeenten, lambda g: (not g.bestaat_op(peildatum.datum), zoeken.sorteernaam(g.naam))),
         (samenwerkingen, lambda s: (s.sorteernaam, zoeken.sorteernaam(s.naam))),
@@ -313,26 +331,37 @@ def zoek(q, peildatum):
             resultaat.bedoeld = list(dict.fromkeys(_weergave(naam, groepen) for naam in bedoeld))
             gevonden = [_passend(records, bedoeld[0], sleutel) for records, sleutel in groepen]
     resultaat.gemeenten, resultaat.samenwerkingen, organisaties = gevonden
+    # The participations of the organisations found: which they show, and (outside the whole
+    # country) whether they are in the area: one in an arrangement of the area, or in none.
+    deelnames = defaultdict(list)
+    if organisaties:
+        rijen = Deelname.objects.filter(organisatie__in=organisaties).select_related(
+            "stand__samenwerking", "stand__peildatum"
+        )
+        for deelname in rijen:
+            deelnames[deelname.organisatie_id].append(deelname)
+    if not gebied.alles:
+        in_gebied = {s.pk for s in samenwerkingen}
+        organisaties = [
+            o
+            for o in organisaties
+            if not deelnames[o.pk]
+            or any(d.stand.samenwerking_id in in_gebied for d in deelnames[o.pk])
+        ]
     resultaat.organisaties = organisaties[:MAX_ORGANISATIES]
     resultaat.meer_organisaties = len(organisaties) - len(resultaat.organisaties)
 
     if resultaat.gemeenten:
         stappen = defaultdict(list)
-        for stap in Herindeling.objects.select_related("opvolger"):
+        for stap in Herindeling.objects.select_related("voorganger", "opvolger"):
             stappen[stap.voorganger_id].append(stap)
         for gemeente in resultaat.gemeenten:
             gemeente.opgegaan_in = stappen[gemeente.pk]
             gemeente.op_kaart = gemeente.opvolger_op(peildatum.datum, stappen)
-    if resultaat.organisaties:
-        for organisatie in resultaat.organisaties:
-            organisatie.deelnames_op_peildatum, organisatie.deelnames_elders = [], []
-        per_id = {o.pk: o for o in resultaat.organisaties}
-        deelnames = Deelname.objects.filter(organisatie__in=resultaat.organisaties).select_related(
-            "stand__samenwerking", "stand__peildatum"
-        )
-        volgorde = lambda d: (d.stand.samenwerking.sorteernaam, d.stand.peildatum.datum)  # noqa: E731
-        for deelname in sorted(deelnames, key=volgorde):
-            organisatie = per_id[deelname.organisatie_id]
+    volgorde = lambda d: (d.stand.samenwerking.sorteernaam, d.stand.peildatum.datum)  # noqa: E731
+    for organisatie in resultaat.organisaties:
+        organisatie.deelnames_op_peildatum, organisatie.deelnames_elders = [], []
+        for deelname in sorted(deelnames[organisatie.pk], key=volgorde):
             if deelname.stand.peildatum_id == peildatum.pk:
                 organisatie.deelnames_op_peildatum.append(deelname)
             else:
@@ -373,11 +402,13 @@ def _weergave(naam, groepen):
     return kandidaten[0] if kandidaten else naam
 
 
-def kaart_samenwerkingen(peildatum, selectie):
-    """Every arrangement of the snapshot for the map, in name order, with its participating
-    municipalities (`kaart_standen`) and `gekozen`: whether it is in `selectie` (the
-    filterset's queryset). Three queries, however many filters the selection has."""
+def kaart_samenwerkingen(peildatum, selectie, gebied=NOORD):
+    """Every arrangement of the snapshot in the area for the map, in name order, with its
+    participating municipalities (`kaart_standen`) and `gekozen`: whether it is in
+    `selectie` (the filterset's queryset). Three queries, however many filters the
+    selection has."""
     gekozen = ExpressionWrapper(
         Q(pk__in=selectie.order_by().values("pk")), output_field=BooleanField()
     )
-    return list(Samenwerking.objects.voor_kaart(peildatum).annotate(gekozen=gekozen))
+    alle = gebied.samenwerkingen(Samenwerking.objects.voor_kaart(peildatum), peildatum)
+    return list(alle.annotate(gekozen=gekozen))

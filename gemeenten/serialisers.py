@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.urls import reverse
 
+from .gebied import NOORD
 from .models import Grootte, Reikwijdte, Soort
 from .peildatum import met_peildatum
 
@@ -30,18 +31,20 @@ class Rij:
     stand: object
     deelnames: list
     peildatum: object
+    # The area of the request: the row's links carry it (gemeenten/gebied.py).
+    gebied: object = NOORD
 
     @classmethod
-    def uit_export(cls, samenwerking, peildatum):
+    def uit_export(cls, samenwerking, peildatum, gebied=NOORD):
         """A row of `Samenwerking.objects.voor_export(peildatum)`."""
         stand = samenwerking.standen_op_peildatum[0]
-        return cls(samenwerking, stand, list(stand.deelnames.all()), peildatum)
+        return cls(samenwerking, stand, list(stand.deelnames.all()), peildatum, gebied)
 
     @classmethod
-    def uit_kaart(cls, samenwerking, peildatum):
+    def uit_kaart(cls, samenwerking, peildatum, gebied=NOORD):
         """A row of `Samenwerking.objects.voor_kaart(peildatum)`."""
         (stand,) = samenwerking.kaart_standen
-        return cls(samenwerking, stand, list(stand.deelnames.all()), peildatum)
+        return cls(samenwerking, stand, list(stand.deelnames.all()), peildatum, gebied)
 
     @property
     def grootte(self):
@@ -122,7 +125,7 @@ class Rij:
 
     @property
     def pagina(self):
-        return met_peildatum(self.samenwerking.get_absolute_url(), self.peildatum)
+        return met_peildatum(self.samenwerking.get_absolute_url(), self.peildatum, self.gebied)
 
 
 def _taakveld_json(taakveld):
@@ -135,7 +138,9 @@ def als_json(rij, request):
     hoofd = samenwerking.taakveld.hoofdtaakveld
     rechtsvorm = rij.rechtsvorm
     api = met_peildatum(
-        reverse("gemeenten:api_samenwerking", args=[samenwerking.slug]), rij.peildatum
+        reverse("gemeenten:api_samenwerking", args=[samenwerking.slug]),
+        rij.peildatum,
+        rij.gebied,
     )
     return {
         "slug": samenwerking.slug,

@@ -28,6 +28,7 @@ from django import forms
 from django.db.models import Q, TextChoices
 from django.utils.formats import date_format
 
+from .gebied import NOORD
 from .models import Aard, Deelname, Gemeente, Herindeling, Samenwerking, Stand, Versie
 from .serialisers import Rij
 
@@ -233,14 +234,19 @@ def erfgenamen(gemeente, datum, stappen, diepte=0):
 class Vergelijking:
     """Both snapshots loaded once; every difference derived in Python.
 
-    `gemeente` or `samenwerking` narrow what is loaded to what their page needs. Queries:
+    `gemeente` or `samenwerking` narrow what is loaded to what their page needs; otherwise
+    `gebied` (gemeenten/gebied.py; default the north) narrows it to the arrangements with a
+    participating municipality of the area in either snapshot. Queries:
     herindelingen, standen, deelnames, versies, links, and (narrowed) the snapshots' sources:
     six at most.
     """
 
-    def __init__(self, van, tot, gemeente=None, samenwerking=None):
+    def __init__(self, van, tot, gemeente=None, samenwerking=None, gebied=NOORD):
         self.van, self.tot = van, tot
-        self.stappen = list(Herindeling.objects.select_related("voorganger", "opvolger"))
+        self.gebied = gebied
+        self.stappen = list(
+            Herindeling.objects.select_related("voorganger__provincie", "opvolger__provincie")
+        )
         self.per_voorganger = defaultdict(list)
         for stap in self.stappen:
             self.per_voorganger[stap.voorganger_id].append(stap)
@@ -262,6 +268,11 @@ class Vergelijking:
                 | Q(samenwerking__in=buren)
                 | Q(samenwerking__in=buren2)
             )
+        elif not gebied.alles:
+            in_gebied = Deelname.objects.filter(
+                gebied.q("gemeente__"), stand__peildatum__in=[van, tot]
+            ).values("stand__samenwerking")
+            standen = standen.filter(samenwerking__in=in_gebied)
         self.standen = list(standen)
         deelnames = Deelname.objects.filter(stand__in=[s.pk for s in self.standen]).select_related(
             "gemeente__provincie", "organisatie", "voormalige_gemeente", "bron"
@@ -324,11 +335,13 @@ class Vergelijking:
 
     @property
     def herindelingen(self):
-        """The reorganisations between the dates that ended a municipality."""
+        """The reorganisations between the dates that ended a municipality of the area."""
         return [
             s
             for s in self.stappen
-            if s.heft_voorganger_op and self.van.datum < s.datum <= self.tot.datum
+            if s.heft_voorganger_op
+            and self.van.datum < s.datum <= self.tot.datum
+            and (self.gebied.bevat(s.voorganger) or self.gebied.bevat(s.opvolger))
         ]
 
     # -- the comparison per arrangement --------------------------------------------------

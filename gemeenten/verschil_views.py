@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 
 from . import queries
 from .export import CsvMixin, csv_response
+from .gebied import als_parameter
 from .models import Gemeente, Samenwerking
 from .peildatum import PeildatumMixin
 from .verschil import Bewijs, Soort, Vergelijking, Vergelijkingsvraag, herkomst
@@ -30,12 +31,14 @@ class VergelijkingMixin(PeildatumMixin):
         return self._vraag
 
     def vraag_query(self, **extra):
-        """The comparison's query string (van, tot, peildatum) for links and the CSV."""
+        """The comparison's query string (van, tot, peildatum, gebied unless the default) for
+        links and the CSV."""
         vraag = self.vraag()
         params = {
             "van": vraag.cleaned_data["van_peildatum"].code,
             "tot": vraag.cleaned_data["tot_peildatum"].code,
             "peildatum": self.peildatum.code,
+            **als_parameter(self.gebied),
             **{k: v for k, v in extra.items() if v},
         }
         return urlencode(params)
@@ -62,7 +65,7 @@ def tel_bewijs(verschillen):
 
 
 class VeranderingenView(VergelijkingMixin, TemplateView):
-    """/veranderingen/: the whole region."""
+    """/veranderingen/: the whole area (default the north)."""
 
     template_name = "gemeenten/verschil.html"
 
@@ -70,9 +73,9 @@ class VeranderingenView(VergelijkingMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         if "van" not in context:
             return context
-        vergelijking = Vergelijking(context["van"], context["tot"])
+        vergelijking = Vergelijking(context["van"], context["tot"], gebied=self.gebied)
         arrangementen = vergelijking.samenwerkingen_met_verschillen()
-        gemeenten = list(Gemeente.objects.op(context["tot"].datum))
+        gemeenten = list(self.gebied.gemeenten(Gemeente.objects.op(context["tot"].datum)))
         context.update(
             bronnen_van=vergelijking.bronnen[context["van"].pk],
             bronnen_tot=vergelijking.bronnen[context["tot"].pk],
@@ -177,14 +180,14 @@ VERSCHIL_KOLOMMEN = [
 ]
 
 
-def csv_rij(verschil, van, tot, request, gemeenten=None):
+def csv_rij(verschil, van, tot, request, gemeenten=None, gebied=None):
     gemeenten = gemeenten if gemeenten is not None else verschil.gemeenten
     samenwerking = verschil.samenwerking
     if samenwerking is not None:
         pagina = reverse("gemeenten:samenwerking_veranderingen", args=[samenwerking.slug])
     else:
         pagina = reverse("gemeenten:gemeente_veranderingen", args=[gemeenten[0].slug])
-    query = urlencode({"van": van.code, "tot": tot.code})
+    query = urlencode({"van": van.code, "tot": tot.code, **als_parameter(gebied)})
     stand_van, stand_tot = verschil.stand_van, verschil.stand_tot
     eigen = {stand_van, stand_tot} - {None}
     overige = [
@@ -231,12 +234,16 @@ class VergelijkingCsvMixin(CsvMixin):
 
 
 class VeranderingenCsvView(VergelijkingCsvMixin, View):
-    """/veranderingen.csv: every difference of the region's collaborations."""
+    """/veranderingen.csv: every difference of the area's collaborations."""
 
     def csv(self, request):
-        vergelijking = Vergelijking(self.van, self.tot)
-        rijen = [csv_rij(v, self.van, self.tot, request) for v in vergelijking.alle_verschillen()]
-        naam = csv_naam("veranderingen", van=self.van, tot=self.tot)
+        vergelijking = Vergelijking(self.van, self.tot, gebied=self.gebied)
+        rijen = [
+            csv_rij(v, self.van, self.tot, request, gebied=self.gebied)
+            for v in vergelijking.alle_verschillen()
+        ]
+        gebied = None if self.gebied.standaard else f"gebied-{self.gebied.code}"
+        naam = csv_naam("veranderingen", gebied, van=self.van, tot=self.tot)
         return csv_response(request, naam, VERSCHIL_KOLOMMEN, rijen, self.sep)
 
 
@@ -255,7 +262,7 @@ class GemeenteVeranderingenCsvView(VergelijkingCsvMixin, View):
         if gemeente.bestaat_op(self.tot.datum):
             vergelijking = Vergelijking(self.van, self.tot, gemeente=gemeente)
             rijen = [
-                csv_rij(v, self.van, self.tot, request, gemeenten=[gemeente])
+                csv_rij(v, self.van, self.tot, request, gemeenten=[gemeente], gebied=self.gebied)
                 for v in vergelijking.voor_gemeente(gemeente).verschillen
             ]
         naam = csv_naam("veranderingen", gemeente.slug, van=self.van, tot=self.tot)

@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 
 from . import congruentie, kaart, queries
 from .filters import MAX_ZOEKTERM, SamenwerkingFilter
+from .gebied import OP_CODE, gebied_van
 from .models import Gemeente, Samenwerking
 from .peildatum import PeildatumMixin, met_peildatum
 
@@ -28,22 +29,22 @@ class HomeView(PeildatumMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        cijfers = queries.home_cijfers(self.peildatum)
+        cijfers = queries.home_cijfers(self.peildatum, self.gebied)
         context.update(cijfers)
         context["minikaart"] = kaart.mini_kaart(
-            self.peildatum, modus="intensiteit", aantallen=cijfers["aantallen"]
+            self.peildatum, modus="intensiteit", aantallen=cijfers["aantallen"], gebied=self.gebied
         )
         return context
 
 
 class GemeentenView(PeildatumMixin, TemplateView):
-    """Municipalities of the snapshot per province, then those of other years."""
+    """Municipalities of the area at the snapshot per province, then those of other years."""
 
     template_name = "gemeenten/gemeenten.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(queries.gemeenten_overzicht(self.peildatum))
+        context.update(queries.gemeenten_overzicht(self.peildatum, self.gebied))
         return context
 
 
@@ -65,7 +66,7 @@ class GemeenteMixin:
         return self.object
 
     def url_voor(self, gemeente):
-        return met_peildatum(gemeente.get_absolute_url(), self.peildatum)
+        return met_peildatum(gemeente.get_absolute_url(), self.peildatum, self.gebied)
 
 
 class GemeenteView(PeildatumMixin, GemeenteMixin, DetailView):
@@ -77,13 +78,22 @@ class GemeenteView(PeildatumMixin, GemeenteMixin, DetailView):
         context = super().get_context_data(**kwargs)
         profiel = queries.gemeente_profiel(self.object, self.peildatum)
         context.update(profiel)
-        context["minikaart"] = kaart.mini_kaart(
-            self.peildatum, markeer=[p for p, _ in profiel["partners"]], focus=self.object
-        )
         context["max_gedeeld"] = profiel["partners"][0][1] if profiel["partners"] else 0
         context["per_peildatum"] = queries.aantallen_per_peildatum(self.object, self.peildata)
+        # The map of its partners needs an area it is in (the profile exists in every area).
+        context["kaart_gebied"] = (
+            self.gebied if self.gebied.bevat(self.object) else gebied_van(self.object)
+        )
         if profiel["bestaat_op_peildatum"]:
-            context["congruentie"] = congruentie.profiel(self.object, self.peildatum)
+            context["congruentie"] = congruentie.profiel(
+                self.object, self.peildatum, context["kaart_gebied"]
+            )
+        context["minikaart"] = kaart.mini_kaart(
+            self.peildatum,
+            markeer=[p for p, _ in profiel["partners"]],
+            focus=self.object,
+            gebied=context["kaart_gebied"],
+        )
         return context
 
 
@@ -124,6 +134,7 @@ class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["data"] = self.request.GET
         kwargs["peildatum"] = self.peildatum
+        kwargs["gebied"] = self.gebied
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -147,6 +158,9 @@ class SamenwerkingenView(PeildatumMixin, PaginaMixin, FilterView):
         selectie = self.request.GET.copy()
         selectie.pop("page", None)
         selectie["peildatum"] = self.peildatum.code
+        selectie.pop("gebied", None)
+        if not self.gebied.standaard:
+            selectie["gebied"] = self.gebied.code
         context["selectie"] = selectie.urlencode()
         return context
 
@@ -183,9 +197,15 @@ class SamenwerkingView(PeildatumMixin, DetailView):
             versies=queries.versies_van(samenwerking),
             voorgangers=voorgangers,
             opvolgers=opvolgers,
-            minikaart=kaart.mini_kaart(
-                self.peildatum, markeer=[d.gemeente for d in deelnames if d.gemeente_id]
-            ),
+            # The map can highlight it in an area where it has a participating municipality.
+            kaart_gebied=self.gebied
+            if any(self.gebied.bevat(d.gemeente) for d in deelnames if d.gemeente_id)
+            else OP_CODE["nederland"],
+        )
+        context["minikaart"] = kaart.mini_kaart(
+            self.peildatum,
+            markeer=[d.gemeente for d in deelnames if d.gemeente_id],
+            gebied=context["kaart_gebied"],
         )
         return context
 
@@ -204,10 +224,10 @@ class ZoekenView(PeildatumMixin, TemplateView):
         self.q = (request.GET.get("q") or "").strip()
         if len(self.q) > MAX_ZOEKTERM:
             return self.ongeldig(f"De zoekterm is te lang (meer dan {MAX_ZOEKTERM} tekens).")
-        self.resultaat = queries.zoek(self.q, self.peildatum)
+        self.resultaat = queries.zoek(self.q, self.peildatum, self.gebied)
         exact = self.resultaat.enige_exacte
         if exact is not None:
-            return redirect(met_peildatum(exact.get_absolute_url(), self.peildatum))
+            return redirect(met_peildatum(exact.get_absolute_url(), self.peildatum, self.gebied))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

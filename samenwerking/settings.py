@@ -55,6 +55,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "gemeenten.middleware.DatabaseUnavailableMiddleware",
     "gemeenten.middleware.DatasetCacheMiddleware",
+    # Inside the cache: a page is compressed once, when rendered, and the gzip variant is
+    # what the process cache and nginx's proxy_cache keep (deploy/nginx.conf.template asks
+    # for gzip and gunzips for the rare client that refuses it). Public pages hold no secret
+    # (no CSRF token, no session), so BREACH has nothing to recover; the admin's CSRF token
+    # is masked per response and Django pads the gzip output.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -83,8 +83,18 @@ def html_pages():
         "/samenwerkingen/?grootte=een&reikwijdte=binnen-provincie",
         "/samenwerkingen/?schaal=bilateraal",
         "/kaart/?schaal=subregionaal&grootte=drie-tot-vijf",
+        *GEBIED_STATES,
     ]
     return urls + states + ["/test-bestaat-niet/"]
+
+
+# Another area than the default (gemeenten/gebied.py), and the refusal of an unknown one.
+GEBIED_STATES = [
+    "/?gebied=nederland",
+    "/kaart/?gebied=drenthe&taakveld=6",
+    "/samenwerkingen/?gebied=fryslan&taakveld=7",
+    "/samenwerkingen/?gebied=friesland",
+]
 
 
 def _een_samenwerking():
@@ -132,6 +142,18 @@ def test_no_axe_violations(browser, live_url, axe_source):
         + ", ".join(f"{path} {len(v)}" for path, v in report.items())
         + f" — {len(blocking)} violating nodes"
     )
+    assert not blocking, "\n".join(blocking)
+
+
+def test_area_states_have_no_axe_violations(browser, live_url, axe_source):
+    """The area switcher and the pages of another area (also part of html_pages)."""
+    assert set(GEBIED_STATES) <= set(html_pages())
+    blocking = [
+        f"{path}: {violation['id']} at {node['target']}"
+        for path in GEBIED_STATES
+        for violation in audit(browser, live_url + path, axe_source)
+        for node in violation["nodes"]
+    ]
     assert not blocking, "\n".join(blocking)
 
 

@@ -104,12 +104,16 @@ def test_openapi_document_matches_the_responses(client, wereld):
     assert set(item) == set(schemas["Samenwerking"]["properties"])
     detail = client.get(f"/api/samenwerkingen/{sw.slug}.json").json()
     extra = schemas["SamenwerkingDetail"]["allOf"][1]["properties"]
+    # `gebied` is named in an answer for another area than the default only.
+    assert set(detail) | {"gebied"} == set(schemas["Samenwerking"]["properties"]) | set(extra)
+    velden = spec["paths"]["/api/samenwerkingen.json"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]["properties"]
+    assert set(lijst) | {"gebied"} == set(velden)
+    landelijk = client.get("/api/samenwerkingen.json", {"q": sw.afkorting, "gebied": "nederland"})
+    assert set(landelijk.json()) == set(velden)
+    detail = client.get(f"/api/samenwerkingen/{sw.slug}.json", {"gebied": "nederland"}).json()
     assert set(detail) == set(schemas["Samenwerking"]["properties"]) | set(extra)
-    assert set(lijst) == set(
-        spec["paths"]["/api/samenwerkingen.json"]["get"]["responses"]["200"]["content"][
-            "application/json"
-        ]["schema"]["properties"]
-    )
 
 
 def test_the_api_page_documents_every_filter_in_dutch_with_working_links(client):

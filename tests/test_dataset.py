@@ -42,10 +42,11 @@ def test_municipalities_per_date(datum, aantal):
     assert gemeenten.exclude(cbs_code__startswith="GM9").count() == aantal
 
 
-def test_registry_has_80_municipalities_and_their_reorganisations():
+def test_registry_has_80_northern_municipalities_and_their_reorganisations():
     echt = models.Gemeente.objects.exclude(cbs_code__startswith="GM9")
-    assert echt.count() == 80
-    assert models.Gemeente.objects.huidig().exclude(cbs_code__startswith="GM9").count() == 40
+    assert echt.filter(provincie__code__in=NOORD).count() == 80
+    huidig = models.Gemeente.objects.huidig().exclude(cbs_code__startswith="GM9")
+    assert huidig.filter(provincie__code__in=NOORD).count() == 40
     haren = models.Gemeente.objects.get(cbs_code="GM0017")
     assert haren.geldig_tot == D(2018, 12, 31)
     assert set(haren.naar.values_list("opvolger__cbs_code", flat=True)) == {"GM0014"}
@@ -58,10 +59,94 @@ def test_registry_has_80_municipalities_and_their_reorganisations():
     assert models.Herindeling.objects.filter(voorganger__cbs_code="GM0140").count() == 3
 
 
+@pytest.mark.parametrize(
+    ("datum", "aantal"),
+    [(D(2009, 1, 1), 441), (D(2016, 1, 1), 390), (D(2025, 1, 1), 342), (D(2026, 5, 16), 342)],
+)
+def test_national_municipalities_per_date(datum, aantal):
+    """The code list's counts: 2016 and 2025 are the counts of the national boundary layers
+    (390, 342); 2009: CBS's 441 municipalities on 1 January 2009."""
+    gemeenten = models.Gemeente.objects.op(datum).exclude(cbs_code__startswith="GM9")
+    assert gemeenten.count() == aantal
+
+
+def test_national_registry_has_every_province_and_unique_slugs():
+    provincies = dict(models.Provincie.objects.values_list("code", "slug"))
+    assert provincies == {
+        "PV20": "groningen",
+        "PV21": "fryslan",
+        "PV22": "drenthe",
+        "PV23": "overijssel",
+        "PV24": "flevoland",
+        "PV25": "gelderland",
+        "PV26": "utrecht",
+        "PV27": "noord-holland",
+        "PV28": "zuid-holland",
+        "PV29": "zeeland",
+        "PV30": "noord-brabant",
+        "PV31": "limburg",
+    }
+    assert models.Gemeente.objects.get(cbs_code="GM0373").slug == "bergen-nh"
+    assert models.Gemeente.objects.get(cbs_code="GM0893").slug == "bergen-l"
+    vianen = models.Gemeente.objects.get(cbs_code="GM0620")  # moved to Utrecht in 2002
+    assert (vianen.provincie.code, vianen.geldig_van, vianen.geldig_tot) == (
+        "PV26",
+        None,
+        D(2018, 12, 31),
+    )
+    weesp = models.Gemeente.objects.get(cbs_code="GM0457")
+    assert weesp.geldig_tot == D(2022, 3, 23)
+
+
+def test_successors_outside_the_north_from_the_code_list_and_the_overlay():
+    stappen = models.Herindeling.objects.exclude(voorganger__provincie__code__in=NOORD)
+    assert set(
+        models.Herindeling.objects.filter(opvolger__cbs_code="GM1948").values_list(
+            "voorganger__naam", flat=True
+        )
+    ) == {"Schijndel", "Sint-Oedenrode", "Veghel"}
+    weesp = stappen.get(voorganger__cbs_code="GM0457")
+    assert (weesp.datum, weesp.opvolger.naam, weesp.soort) == (
+        D(2022, 3, 24),
+        "Amsterdam",
+        models.Herindeling.Soort.FUSIE,
+    )
+    # Haaren: split over four municipalities, from the curation table.
+    haaren = stappen.filter(voorganger__cbs_code="GM0788")
+    assert set(haaren.values_list("opvolger__naam", flat=True)) == {
+        "Boxtel",
+        "Oisterwijk",
+        "Tilburg",
+        "Vught",
+    }
+    assert set(haaren.values_list("deel", flat=True)) == {models.Herindeling.Deel.DEEL}
+    # Every code outside the north that ended after 2016-01-01 has a successor on its end.
+    geeindigd = models.Gemeente.objects.exclude(provincie__code__in=NOORD).filter(
+        geldig_tot__gte=D(2016, 1, 1)
+    )
+    assert geeindigd.count() == 40
+    for g in geeindigd:
+        assert g.naar.filter(datum=g.geldig_tot + datetime.timedelta(days=1)).exists(), g
+
+
+@pytest.mark.parametrize(
+    ("jaar", "datum", "aantal"), [(2016, D(2016, 1, 1), 390), (2025, D(2025, 1, 1), 342)]
+)
+def test_national_overview_boundaries(jaar, datum, aantal):
+    grenzen = models.GemeenteGrens.alle.filter(jaar=jaar, niveau=models.Niveau.OVERZICHT)
+    codes = set(grenzen.values_list("gemeente__cbs_code", flat=True))
+    assert len(codes) == aantal
+    bestaand = models.Gemeente.objects.op(datum).exclude(cbs_code__startswith="GM9")
+    assert codes == set(bestaand.values_list("cbs_code", flat=True))
+    # The default manager keeps meaning the northern detailed level.
+    assert not models.GemeenteGrens.objects.filter(niveau=models.Niveau.OVERZICHT).exists()
+
+
 def test_peildatum_contract():
     p2016, p2026 = peildatum("2016"), peildatum("2026")
     assert (p2016.datum, p2016.grensjaar, p2016.naam) == (D(2016, 1, 1), 2016, "1 januari 2016")
     assert (p2026.datum, p2026.grensjaar, p2026.naam) == (D(2026, 5, 16), 2022, "16 mei 2026")
+    assert (p2016.overzichtjaar, p2026.overzichtjaar) == (2016, 2025)
 
 
 @pytest.mark.parametrize(
@@ -74,7 +159,8 @@ def test_boundaries_per_division_year(jaar, datum, aantal):
     )
     codes = set(grenzen.values_list("gemeente__cbs_code", flat=True))
     assert len(codes) == aantal
-    bestaand = models.Gemeente.objects.op(datum).exclude(cbs_code__startswith="GM9")
+    bestaand = models.Gemeente.objects.op(datum).filter(provincie__code__in=NOORD)
+    bestaand = bestaand.exclude(cbs_code__startswith="GM9")
     assert codes == set(bestaand.values_list("cbs_code", flat=True))
     assert models.ProvincieGrens.objects.filter(jaar=jaar, provincie__code__in=NOORD).count() == 3
 
@@ -143,7 +229,12 @@ def test_2026_snapshot_is_the_register_in_force():
     regio = models.Stand.objects.filter(
         peildatum=peildatum("2026"), samenwerking__soort=models.Soort.REGIO_INDELING
     )
-    assert regio.count() == 32
+    # 32 with a northern municipality; nationally every region of the seven CBS layers that
+    # are not GRs (GGD and safety regions are the register's GRs): 35 + 40 + 42 + 40 + 10 +
+    # 30 + 31.
+    noordelijk = regio.filter(deelnames__gemeente__provincie__code__in=NOORD).distinct()
+    assert noordelijk.count() == 32
+    assert regio.count() == 228
     assert set(regio.values_list("bron__code", flat=True)) == {"cbs-regio-indelingen-2025"}
     for stand in standen:
         samenwerking = stand.samenwerking
@@ -206,6 +297,7 @@ def test_every_northern_municipality_of_2016_is_in_every_regioatlas_division():
     p = peildatum("2016")
     noord = set(
         models.Gemeente.objects.op(p.datum)
+        .filter(provincie__code__in=NOORD)
         .exclude(cbs_code__startswith="GM9")
         .values_list("cbs_code", flat=True)
     )
@@ -269,7 +361,8 @@ def test_participation_counts_per_municipality_are_plausible():
             .annotate(n=Count("stand"))
         )
     )
-    huidig = models.Gemeente.objects.op(p.datum).exclude(cbs_code__startswith="GM9")
+    huidig = models.Gemeente.objects.op(p.datum).filter(provincie__code__in=NOORD)
+    huidig = huidig.exclude(cbs_code__startswith="GM9")
     assert all(counts[g.cbs_code] >= 3 for g in huidig)
 
 
@@ -277,11 +370,12 @@ def test_import_log_accounts_for_every_source_row():
     """Each row read is imported or listed out of scope with a reason; none unresolved."""
     path = Path(settings.BASE_DIR) / "fixtures" / "report" / "importverslag.json"
     verslagen = json.loads(path.read_text(encoding="utf-8"))
-    assert len(verslagen) == 11
+    assert len(verslagen) == 12
     log = {v["bron"].split(",")[0]: v for v in verslagen}
     assert set(log) == {
         "CBS gemeenten en herindelingen",
         "CBS gebiedsindelingen (grenzen)",
+        "CBS opvolgers buiten het noorden (codelijst + overlay 2016/2025)",
         "Taxonomie (BBV-taakvelden",
         "GR-register (organisaties.overheid.nl)",
         "OpenGR (Open State Foundation)",
@@ -324,7 +418,8 @@ SAMENWERKINGSREGIOS_2026 = ["arbeidsmarktregio-", "jeugdzorgregio-", "rmc-regio-
 
 
 def noordelijke_gemeenten(p):
-    return list(models.Gemeente.objects.op(p.datum).exclude(cbs_code__startswith="GM9"))
+    gemeenten = models.Gemeente.objects.op(p.datum).filter(provincie__code__in=NOORD)
+    return list(gemeenten.exclude(cbs_code__startswith="GM9"))
 
 
 @pytest.mark.parametrize("prefix", SAMENWERKINGSREGIOS_2026)
@@ -809,6 +904,11 @@ def test_gemeenten_csv_names_each_municipality_s_own_register_record(client, cod
         if gemeente.roo_url:
             assert f"/{gemeente.roo_id}/" in rij["bron-record"], gemeente
             assert rij["bron-opgehaald"] == gemeente.roo_opgehaald.isoformat(), gemeente
-    # Every municipality that exists on the date has its own record.
+    # Every northern municipality that exists on the date has its own record; elsewhere the
+    # register has a few only as a stub without roo_id (Veghel, GM0860, ended 2016-12-31).
     bestaand = [r for r in rijen if r["bestaat op peildatum"] == "ja"]
-    assert bestaand and all(r["bron-record"] for r in bestaand)
+    noord = [r for r in bestaand if gemeenten[r["CBS-code"]].provincie.code in NOORD]
+    assert noord and all(r["bron-record"] for r in noord)
+    zonder = {r["CBS-code"] for r in bestaand if not r["bron-record"]}
+    assert all(not gemeenten[c].roo_id for c in zonder)
+    assert len(zonder) <= 2, zonder

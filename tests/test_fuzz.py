@@ -41,6 +41,7 @@ EXPECTED = {
     *("taakveld", "rechtsvorm", "soort", "grootte", "reikwijdte", "schaal", "provincie"),
     *("gemeente", "regio", "sorteer"),
     *("samenwerking", "weergave"),
+    "gebied",
 }
 
 
@@ -131,6 +132,16 @@ HOSTILE = [
     "komma",
     "puntkomma",
     "excel",
+    # Areas (gemeenten/gebied.py): valid ones, near misses, other spellings.
+    "noord",
+    "nederland",
+    "limburg",
+    "noord-holland",
+    "NOORD",
+    " fryslan ",
+    "friesland",
+    "Fryslân",
+    "pv31",
 ]
 
 values = st.one_of(

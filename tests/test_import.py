@@ -78,11 +78,26 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     output = build(bron, tmp_path / "out")
     assert "0 unresolved" in output
 
-    assert models.Gemeente.objects.count() == 6
-    assert models.Gemeente.objects.op(datetime.date(2016, 1, 1)).count() == 5
-    assert models.Gemeente.objects.op(datetime.date(2026, 5, 16)).count() == 3
+    noord = models.Gemeente.objects.filter(provincie__code__in=["PV20", "PV21", "PV22"])
+    assert noord.count() == 6
+    assert noord.op(datetime.date(2016, 1, 1)).count() == 5
+    assert noord.op(datetime.date(2026, 5, 16)).count() == 3
     assert models.GemeenteGrens.objects.filter(jaar=2022).count() == 3
     assert models.Herindeling.objects.filter(opvolger__cbs_code="GM0014").count() == 2
+    # The national code list: Meppel (placed outside the north in the mini tree) and
+    # Nijeveen, which went into it (invented for the overlay); Dantumadeel ended before 2009.
+    assert models.Gemeente.objects.count() == 8
+    assert not models.Gemeente.objects.filter(cbs_code="GM0065").exists()
+    assert models.Provincie.objects.count() == 12
+    stap = models.Herindeling.objects.get(voorganger__cbs_code="GM0118")
+    assert (stap.datum, stap.opvolger.naam, stap.soort, stap.deel) == (
+        datetime.date(2018, 1, 1),
+        "Meppel",
+        models.Herindeling.Soort.FUSIE,
+        models.Herindeling.Deel.GEHEEL,
+    )
+    assert models.GemeenteGrens.alle.filter(niveau=models.Niveau.OVERZICHT, jaar=2016).count() == 7
+    assert models.GemeenteGrens.alle.filter(niveau=models.Niveau.OVERZICHT, jaar=2025).count() == 4
 
     # Register: two versions of one arrangement; the one in force gives the 2026 snapshot.
     afval = models.Samenwerking.objects.get(slug="afvalbeheer-test")
@@ -128,19 +143,21 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     assert afval.standen.get(peildatum__code="2026").versie.register_id == "90000002"
     assert models.Organisatie.objects.get(slug="de-emden").land == "DE"
 
-    # Regioatlas: a region of its own, with its member from outside the north.
+    # Regioatlas: a region of its own, with its member from outside the north — since the
+    # national registry (issue 11) the municipality Meppel itself, no longer an organisation.
     drenthe = models.Samenwerking.objects.get(slug="ggd-regio-ggd-drenthe")
     assert drenthe.soort == models.Soort.REGIO_INDELING
-    namen = {str(d.deelnemer) for d in drenthe.standen.get(peildatum__code="2016").deelnames.all()}
-    assert namen == {"Assen", "Gemeente Meppel"}
+    deelnames = drenthe.standen.get(peildatum__code="2016").deelnames.all()
+    assert {str(d.deelnemer) for d in deelnames} == {"Assen", "Meppel"}
+    assert {d.gemeente.cbs_code for d in deelnames} == {"GM0106", "GM0119"}
     assert drenthe.aard == models.Aard.SAMENWERKING and drenthe.aard_basis
 
     # CBS 2025 by overlay: the same region of 2016 gets its 2026 snapshot (one record), with
-    # the divisions' own reference date; Meppel, outside the north, as the same organisation.
+    # the divisions' own reference date; Meppel, outside the north, as the same municipality.
     stand = drenthe.standen.get(peildatum__code="2026")
     assert stand.bron.code == "cbs-regio-indelingen-2025"
     assert stand.bron.peildatum == datetime.date(2025, 1, 1)
-    assert {str(d.deelnemer) for d in stand.deelnames.all()} == {"Assen", "Gemeente Meppel"}
+    assert {str(d.deelnemer) for d in stand.deelnames.all()} == {"Assen", "Meppel"}
     assert stand.naam_in_bron == "GGD-regio GGD Drenthe (CBS GG0706)"
     fryslan = models.Samenwerking.objects.get(slug="ggd-regio-ggd-fryslan")
     assert {
@@ -158,7 +175,8 @@ def test_mini_build_imports_every_source(bron, tmp_path):
     p2026 = models.Peildatum.objects.get(code="2026")
     assert models.Deelname.objects.samenwerkingen().aantallen_per_gemeente(p2026) == {
         models.Gemeente.objects.get(cbs_code=c).pk: n
-        for c, n in [("GM0014", 1), ("GM0106", 2), ("GM1900", 1)]
+        # Meppel (outside the north): its GGD region, now as the municipality it is.
+        for c, n in [("GM0014", 1), ("GM0106", 2), ("GM1900", 1), ("GM0119", 1)]
     }
     assert set(
         models.Samenwerking.objects.in_stand(p2026).indelingen().values_list("slug", flat=True)
@@ -430,6 +448,47 @@ def link_without_evidence(bron):
     _replace(bron / "curation/koppelingen.csv", "test link (mini)", "")
 
 
+# --- the national registry and boundaries (issue 11) ------------------------------------
+
+INDELING = "cbs/gemeentelijke-indeling.xml"
+OVERZICHT_2016 = "cbs/boundaries/gemeente_2016.generalized.geojson"
+OVERZICHT_2025 = "cbs/boundaries/gemeente_2025.generalized.topojson"
+
+
+def broken_year_in_code_list(bron):
+    _replace(bron / INDELING, '<indeling jaar="2016">', '<indeling jaar="2O16">')
+
+
+def broken_xml_in_code_list(bron):
+    _replace(bron / INDELING, '<gemeente code="119" naam="Meppel" begindatum="1998-01-01"/>', "<")
+
+
+def dangling_arc_in_national_layer(bron):
+    path = bron / OVERZICHT_2025
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["objects"]["gemeente_2025"]["geometries"][3]["arcs"] = [[7]]
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def municipality_without_overview_boundary(bron):
+    path = bron / OVERZICHT_2016
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"] = [f for f in data["features"] if f["properties"]["statcode"] != "GM0118"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def overlay_without_successor(bron):
+    # Nijeveen's 2016 polygon far from every 2025 municipality: nothing took it over.
+    square = [[[4.0, 51.0], [4.1, 51.0], [4.1, 51.1], [4.0, 51.1], [4.0, 51.0]]]
+    _geometry(bron / OVERZICHT_2016, 6, {"type": "Polygon", "coordinates": square})
+
+
+def unused_successor_row(bron):
+    path = bron / "curation/opvolgers.csv"
+    with path.open("a", encoding="utf-8") as f:
+        f.write("2019-01-01,GM0119,Meppel,GM0106,Assen,merger,whole,test\n")
+
+
 BAD_INPUT = [
     (truncated, "cbs/gemeenten_noord.csv", "line 7", "fields where the header has 6"),
     (wrong_delimiter, "cbs/gemeenten_noord.csv", "line 1", "is the delimiter ','"),
@@ -485,6 +544,17 @@ BAD_INPUT = [
         "the register names no centrumgemeente",
     ),
     (link_without_evidence, "koppelingen.csv", "line 2", "no evidence"),
+    (broken_year_in_code_list, INDELING, "(jaar='2O16')", "invalid year"),
+    (broken_xml_in_code_list, INDELING, "line ", "not valid XML"),
+    (dangling_arc_in_national_layer, OVERZICHT_2025, "record 4 (GM0119)", "arc index 7"),
+    (
+        municipality_without_overview_boundary,
+        OVERZICHT_2016,
+        "GM0118 Nijeveen",
+        "no boundary for GM0118, which existed on 2016-01-01",
+    ),
+    (overlay_without_successor, "opvolgers.csv", "GM0118 Nijeveen", "no successor"),
+    (unused_successor_row, "opvolgers.csv", "line 2", "the row is not used"),
 ]
 
 

@@ -246,7 +246,7 @@ def test_openapi_names_every_map_parameter_and_shares_the_lists():
             for p in spec["paths"][pad]["get"]["parameters"]
         ]
 
-    selectie = ["peildatum", *kaart.SamenwerkingFilter.parameters]
+    selectie = ["peildatum", "gebied", *kaart.SamenwerkingFilter.parameters]
     assert namen("/api/samenwerkingen.json") == selectie
     assert namen("/kaart/") == [*selectie, *kaart.Kaartweergave.parameters]
 

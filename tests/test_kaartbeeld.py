@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from gemeenten import kaartbeeld, models
 from gemeenten.dataset import leeg_dataset
+from gemeenten.gebied import NOORD
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def gemeentenamen(pd):
     """The municipalities the map of a snapshot draws, straight from the database."""
     return set(
         models.GemeenteGrens.objects.filter(
-            jaar=pd.grensjaar, gemeente__in=models.Gemeente.objects.op(pd.datum)
+            jaar=pd.grensjaar, gemeente__in=NOORD.gemeenten(models.Gemeente.objects.op(pd.datum))
         ).values_list("gemeente__naam", flat=True)
     )
 
@@ -38,7 +39,7 @@ def in_thema(pd, code):
     """The arrangements /kaart/?taakveld=code colours (collaborations, including the regional
     divisions that are collaborations of municipalities; no state or statistical divisions)."""
     return (
-        models.Samenwerking.objects.in_stand(pd)
+        NOORD.samenwerkingen(models.Samenwerking.objects.in_stand(pd), pd)
         .filter(Q(taakveld__code=code) | Q(taakveld__hoofdtaakveld__code=code))
         .samenwerkingen()
     )
@@ -143,7 +144,9 @@ def test_png_is_a_real_picture_of_the_same_view(client):
 
 def test_one_arrangement_is_drawn_in_the_accent_colour_and_zoomed_to(client):
     pd = peildatum("2026")
-    samenwerking = models.Samenwerking.objects.in_stand(pd).order_by("naam").first()
+    samenwerking = (
+        NOORD.samenwerkingen(models.Samenwerking.objects.in_stand(pd), pd).order_by("naam").first()
+    )
     (stand,) = samenwerking.standen.filter(peildatum=pd)
     deelnemers = set(stand.deelnames.values_list("gemeente__naam", flat=True)) & gemeentenamen(pd)
     wortel = boom(
@@ -235,8 +238,9 @@ def test_without_cairo_the_png_says_so_and_the_svg_still_works(client, monkeypat
 
 
 def test_query_budget(client, django_assert_max_num_queries):
-    gemeente = models.Gemeente.objects.op(peildatum("2016").datum).first()
-    samenwerking = models.Samenwerking.objects.in_stand(peildatum("2016")).first()
+    pd = peildatum("2016")
+    gemeente = NOORD.gemeenten(models.Gemeente.objects.op(pd.datum)).first()
+    samenwerking = NOORD.samenwerkingen(models.Samenwerking.objects.in_stand(pd), pd).first()
     for query in (
         "peildatum=2016",
         "peildatum=2026&taakveld=6",
@@ -252,7 +256,7 @@ def test_query_budget(client, django_assert_max_num_queries):
 
 def test_long_legend_is_cut_with_a_pointer_to_the_table(client):
     pd = peildatum("2016")
-    totaal = models.Samenwerking.objects.in_stand(pd).samenwerkingen()
+    totaal = NOORD.samenwerkingen(models.Samenwerking.objects.in_stand(pd), pd).samenwerkingen()
     assert totaal.count() > kaartbeeld.LEGENDA_MAX_SAMENWERKINGEN
     wortel = boom(client.get("/kaart.svg", {"peildatum": "2016", "weergave": "lapjes"}))
     legenda = teksten(wortel, "legenda")

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from gemeenten.gebied import NOORD
 from gemeenten import kaart, models, netwerk, vergelijk
 from tests import kaartdata
 
@@ -33,9 +34,10 @@ def echte_peildata():
 
 def api_leden(client, query, peildatum):
     """{slug: set of CBS codes of the snapshot's municipalities} of a selection, read
-    through the JSON API of the list."""
+    through the JSON API of the list. Without `gebied` that is the north: partners elsewhere
+    are not on its map."""
     data = client.get(f"/api/samenwerkingen.json?{query}").json()
-    bestaand = {g.cbs_code for g in models.Gemeente.objects.op(peildatum.datum)}
+    bestaand = {g.cbs_code for g in NOORD.gemeenten(models.Gemeente.objects.op(peildatum.datum))}
     return {
         s["slug"]: {d["cbs_code"] for d in s["gemeenten"] if d["cbs_code"] in bestaand}
         for s in data["samenwerkingen"]

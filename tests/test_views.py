@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from gemeenten import models
+from gemeenten.gebied import NOORD
 
 from . import builders, factories
 
@@ -32,7 +33,7 @@ def test_home_shows_headline_numbers_and_search(client, wereld):
     response = client.get("/", {"peildatum": wereld.peildatum.code})
     assert response.status_code == 200
     html = response.content.decode()
-    aantal = models.Gemeente.objects.op(wereld.peildatum.datum).count()
+    aantal = NOORD.gemeenten(models.Gemeente.objects.op(wereld.peildatum.datum)).count()
     assert f'<a href="/gemeenten/?peildatum={wereld.peildatum.code}">{aantal}</a>' in html
     assert 'action="/zoeken/"' in html
     assert 'id="minikaart-config"' in html

@@ -28,6 +28,7 @@ from django.utils.text import slugify
 
 from ..models import Deelname, Gemeente, Organisatie, Peildatum, Samenwerking, Soort, Taakveld
 from .base import BaseImporter, Fout, ImportFout
+from .cbs import NOORD
 from .curatie import INDELINGEN, Curatie
 from .grenzen import GeometrieFout, als_multipolygon
 from .standen import (
@@ -52,6 +53,15 @@ ALIASSEN = "fixtures/curation/aliassen.csv"
 DREMPEL = 0.8
 
 
+def is_regeling(alias):
+    """Whether an alias row names an arrangement that is not itself a regional division
+    (the GGD GR a GGD region is), rather than the same division spelled differently."""
+    if alias is None:
+        return False
+    samenwerking = Samenwerking.objects.filter(slug=alias["samenwerking"]).first()
+    return samenwerking is not None and samenwerking.soort != Soort.REGIO_INDELING
+
+
 class CbsRegiosImporter(BaseImporter):
     naam = "CBS regio-indelingen 2025, stand 2026"
 
@@ -74,6 +84,7 @@ class CbsRegiosImporter(BaseImporter):
         indelingen = curatie.indelingen("cbs-regio-2025")
         self.aliassen = curatie.aliassen("cbs-regio-2025")
         self.taakvelden = {t.code: t for t in Taakveld.objects.all()}
+        # Every Dutch municipality (issue 11): a region of the whole country is imported.
         self.gemeenten = {g.cbs_code: g for g in Gemeente.objects.select_related("provincie")}
         self.organisaties = {
             o.identificatie: o for o in Organisatie.objects.exclude(identificatie="")
@@ -190,6 +201,18 @@ class CbsRegiosImporter(BaseImporter):
             self.tweede = max(self.tweede, tweede)
             leden[beste[1]["statcode"]].append(code)
         buiten = 0
+
+        # As in the Regioatlas: a division whose every northern region is an arrangement
+        # (aliassen.csv) leaves its regions elsewhere to the national GR sources.
+        def noordelijk(codes):
+            return any(
+                c in self.gemeenten and self.gemeenten[c].provincie.code in NOORD for c in codes
+            )
+
+        noord = [p for _, p, _ in regios if noordelijk(leden[p["statcode"]])]
+        gr_indeling = bool(noord) and all(
+            is_regeling(self.aliassen.get(f"{p['statcode']} {p['statnaam']}")) for p in noord
+        )
         for waar, props, _ in regios:
             codes = leden[props["statcode"]]
             if not codes:
@@ -197,6 +220,16 @@ class CbsRegiosImporter(BaseImporter):
                 continue
             if not any(c in self.gemeenten for c in codes):
                 buiten += len(codes)
+                continue
+            if gr_indeling and not noordelijk(codes):
+                self.verslag.buiten_bereik.append(
+                    (
+                        f"{rel} {props['statcode']} {props['statnaam']}",
+                        "a region of a division whose northern regions are arrangements "
+                        "(aliassen.csv): left to the national GR sources, not a division",
+                        len(codes),
+                    )
+                )
                 continue
             self.regio(rel, indeling, props, codes)
         if buiten:
@@ -326,7 +359,11 @@ class CbsRegiosImporter(BaseImporter):
             return
         waarden = sorted(a for a, *_ in self.aandelen)
         laagste = min(self.aandelen)
-        noord = [a for a in self.aandelen if a[2] in self.gemeenten]
+        noord = [
+            a
+            for a in self.aandelen
+            if a[2] in self.gemeenten and self.gemeenten[a[2]].provincie.code in NOORD
+        ]
         banden = [(0.8, 0.9), (0.9, 0.95), (0.95, 0.99), (0.99, 1.01)]
         telling = ", ".join(
             f"{lo:.2f}–{min(hi, 1):.2f}: {sum(1 for w in waarden if lo <= w < hi)}"

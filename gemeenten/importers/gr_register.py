@@ -27,6 +27,7 @@ from ..models import (
     Versie,
 )
 from .base import BaseImporter
+from .cbs import NOORD
 from .curatie import Curatie, curatie_bron, duitse_organisatie, maak_organisaties
 from .soorten import SOORTEN, bepaal_soort, is_centrumregeling
 from .standen import Themas, gemeenten_per_provincie, herindelingsstappen, schrijf_stand
@@ -116,7 +117,13 @@ class GrRegisterImporter(BaseImporter):
         self.curatie = Curatie(self)
         self.bron_curatie = curatie_bron(self)
         self.curated = maak_organisaties(self, self.curatie, self.bron_curatie)
-        self.noord = {g.cbs_code.lower(): g for g in Gemeente.objects.select_related("provincie")}
+        self.noord = {
+            g.cbs_code.lower(): g
+            for g in Gemeente.objects.filter(provincie__code__in=NOORD).select_related("provincie")
+        }
+        # Scope is still the north (an arrangement with a northern participant); a Dutch
+        # municipality elsewhere taking part is that Gemeente, no longer an organisation.
+        self.alle = {g.cbs_code.lower(): g for g in Gemeente.objects.select_related("provincie")}
         self.aliassen = self.curatie.deelnemers(BRON_CODE)
         for alias in self.aliassen.values():
             if alias["gemeente"].lower() not in self.noord:
@@ -472,12 +479,12 @@ class GrRegisterImporter(BaseImporter):
         return Deelname.Rol.BRONHOUDER
 
     def deelnemer(self, p, rel, where):
-        """A northern Gemeente or an Organisatie for a register participant, or an error."""
+        """A Dutch Gemeente or an Organisatie for a register participant, or an error."""
         tooi = p.get("tooi") or ""
         naam = (p.get("naam") or "").strip()
         m = TOOI_GEMEENTE.search(tooi)
-        if m and m.group(1) in self.noord:
-            return self.noord[m.group(1)]
+        if m and m.group(1) in self.alle:
+            return self.alle[m.group(1)]
         if not tooi and (gemeente := self.alias_gemeente(p)) is not None:
             return gemeente
         if tooi in self.curated:

@@ -24,6 +24,8 @@ from ..models import (
     Taakveld,
 )
 from .base import BaseImporter
+from .cbs import NOORD
+from .cbs_regios import is_regeling
 from .curatie import INDELINGEN, Curatie
 from .standen import (
     als_deelnemer,
@@ -56,12 +58,14 @@ class RegioatlasImporter(BaseImporter):
         indelingen = curatie.indelingen("regioatlas")
         aliassen = curatie.aliassen("regioatlas")
         taakvelden = {t.code: t for t in Taakveld.objects.all()}
+        # Every Dutch municipality (issue 11): a region of the whole country is imported.
         self.gemeenten = {g.cbs_code: g for g in Gemeente.objects.select_related("provincie")}
         self.organisaties = {
             o.identificatie: o for o in Organisatie.objects.exclude(identificatie="")
         }
         self.per_provincie = gemeenten_per_provincie(self.peildatum)
         self.buiten_noord = 0
+        self.gr_elders = 0
         files = sorted((self.source / MAP).glob("*/*.csv"))
         if not files:
             self.fout(MAP, "-", "no division files (*/*.csv)")
@@ -75,8 +79,15 @@ class RegioatlasImporter(BaseImporter):
         self.stop_bij_fouten()
         self.verslag.opmerkingen.append(
             f"{len(files)} divisions; {self.verslag.geimporteerd - self.buiten_noord} rows of "
-            f"the 59 northern municipalities imported, plus {self.buiten_noord} rows of "
-            "municipalities elsewhere that share a region with them (kept as organisations)"
+            f"the {len(self.per_provincie and set().union(*self.per_provincie.values()))} "
+            "municipalities of 2016 imported (the whole country; "
+            f"{self.gr_elders} rows of regions elsewhere that are arrangements left out)"
+            + (
+                f", plus {self.buiten_noord} rows of municipalities not in the registry "
+                "(kept as organisations)"
+                if self.buiten_noord
+                else ""
+            )
         )
 
     def bestand(self, path, rel, indeling, taakveld, aliassen):
@@ -122,10 +133,32 @@ class RegioatlasImporter(BaseImporter):
                 continue
             regio_leden[regio].append((row, code, gemeente))
         buiten = 0
+        # A division whose every northern region is an arrangement (aliassen.csv: GGD regions
+        # are the GGD GRs …) holds arrangements elsewhere too: those regions are left to the
+        # national GR sources rather than written as divisions of their own (a duplicate).
+        noordelijk = [
+            r
+            for r, leden in regio_leden.items()
+            if any(g is not None and g.provincie.code in NOORD for _, _, g in leden)
+        ]
+        gr_indeling = bool(noordelijk) and all(
+            is_regeling(aliassen.get(f"{naam_indeling}: {r}")) for r in noordelijk
+        )
         for regio in sorted(regio_leden):
             leden = regio_leden[regio]
             if not any(g is not None for _, _, g in leden):
                 buiten += len(leden)
+                continue
+            if gr_indeling and regio not in noordelijk:
+                self.gr_elders += len(leden)
+                self.verslag.buiten_bereik.append(
+                    (
+                        f"{rel} {regio}",
+                        "a region of a division whose northern regions are arrangements "
+                        "(aliassen.csv): left to the national GR sources, not a division",
+                        len(leden),
+                    )
+                )
                 continue
             samenwerking = self.samenwerking(
                 indeling, naam_indeling, regio, taakveld, aliassen, rel

@@ -25,8 +25,8 @@ ORDERING = {
     models.Gemeente: ["cbs_code"],
     models.Provincie: ["code"],
     models.Herindeling: ["datum", "voorganger__cbs_code", "opvolger__cbs_code"],
-    models.ProvincieGrens: ["jaar", "provincie__code"],
-    models.GemeenteGrens: ["jaar", "gemeente__cbs_code"],
+    models.ProvincieGrens: ["jaar", "niveau", "provincie__code"],
+    models.GemeenteGrens: ["jaar", "niveau", "gemeente__cbs_code"],
     models.Hoofdtaakveld: ["code"],
     models.Taakveld: ["volgorde", "code"],
     models.Rechtsvorm: ["code"],
@@ -61,7 +61,9 @@ def _waarde(obj, path):
 
 def rijen(model):
     # Sorted in Python: SQLite and PostgreSQL disagree on where NULLs go.
-    objs = sorted(model.objects.all(), key=lambda o: tuple(_waarde(o, p) for p in ORDERING[model]))
+    objs = sorted(
+        model._default_manager.all(), key=lambda o: tuple(_waarde(o, p) for p in ORDERING[model])
+    )
     data = serializers.serialize(
         "python", objs, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )

@@ -1,4 +1,5 @@
-"""Template helpers of the atlas: links that carry the peildatum, labels of choices."""
+"""Template helpers of the atlas: links that carry the peildatum and the area, labels of
+choices."""
 
 import json
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
-from ..filters import meegenomen
+from ..filters import MAX_ZOEKTERM, meegenomen
 from ..models import Grootte, Reikwijdte, Soort
 from ..peildatum import met_peildatum
 
@@ -20,23 +21,71 @@ def pd_url(context, viewname, *args, **query):
     """`{% pd_url "gemeenten:gemeente" gemeente.slug %}` → /gemeenten/x/?peildatum=2026.
 
     Keyword arguments become query parameters (empty ones are left out)."""
-    return met_peildatum(reverse(viewname, args=args), context.get("peildatum"), **query)
+    return met_peildatum(
+        reverse(viewname, args=args), context.get("peildatum"), context.get("gebied"), **query
+    )
 
 
 @register.simple_tag(takes_context=True)
 def kaart_url(context, **query):
-    """The map page for the current peildatum (and `query`, e.g. a theme)."""
-    return met_peildatum(reverse("gemeenten:kaart"), context.get("peildatum"), **query)
+    """The map page for the current peildatum and area (and `query`, e.g. a theme)."""
+    return met_peildatum(
+        reverse("gemeenten:kaart"), context.get("peildatum"), context.get("gebied"), **query
+    )
 
 
 @register.simple_tag(takes_context=True)
 def mee_url(context, viewname, *args, **query):
     """Like `pd_url`, and carrying the selection of the current page's query string (the
-    list's filters): list → arrangement → map keeps it. `query` overrides (None drops)."""
+    list's filters): list → arrangement → map keeps it. `query` overrides (None drops);
+    `gebied` (a Gebied) overrides the page's area."""
     request = context.get("request")
+    gebied = query.pop("gebied", None) or context.get("gebied")
     params = meegenomen(request.GET) if request else {}
     params.update(query)
-    return met_peildatum(reverse(viewname, args=args), context.get("peildatum"), **params)
+    return met_peildatum(reverse(viewname, args=args), context.get("peildatum"), gebied, **params)
+
+
+@register.simple_tag(takes_context=True)
+def gebied_veld(context):
+    """The area as a hidden field of a GET form (nothing for the default area), next to the
+    form's hidden peildatum: a search or a filter keeps the area."""
+    gebied = context.get("gebied")
+    if gebied is None or gebied.standaard:
+        return ""
+    return format_html('<input type="hidden" name="gebied" value="{}">', gebied.code)
+
+
+@register.simple_tag(takes_context=True)
+def gebied_query(context):
+    """`&gebied=…` to append to a link that sets its own `?peildatum=` (nothing for the
+    default area)."""
+    gebied = context.get("gebied")
+    if gebied is None or gebied.standaard:
+        return ""
+    return f"&gebied={gebied.code}"
+
+
+# The area switcher keeps the page's other parameters, except those that name something
+# of one area (a municipality, a province, an arrangement) and the page number.
+NIET_NAAR_ANDER_GEBIED = ("gebied", "page", "gemeente", "provincie", "samenwerking", "deel")
+
+
+@register.simple_tag(takes_context=True)
+def gebied_keuze_velden(context):
+    """Hidden fields for the area switcher in the header: the current query string without
+    the parameters that would not fit another area."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    velden = [
+        format_html('<input type="hidden" name="{}" value="{}">', naam, waarde)
+        for naam, waarden in request.GET.lists()
+        if naam not in NIET_NAAR_ANDER_GEBIED and len(naam) <= 30
+        for waarde in waarden[:1]
+        if len(waarde) <= MAX_ZOEKTERM
+    ]
+    return mark_safe("".join(velden))
 
 
 @register.filter

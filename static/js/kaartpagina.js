@@ -424,6 +424,9 @@
     }
     zoekVerzoek = new AbortController();
     const params = new URLSearchParams({ q: term.trim(), peildatum: config.peildatum });
+    if (config.gebied && config.gebied.code !== "noord") {
+      params.set("gebied", config.gebied.code);
+    }
     return fetch(zoekForm.dataset.zoekUrl + "?" + params.toString(), { signal: zoekVerzoek.signal })
       .then((antwoord) => (antwoord.ok ? antwoord.json() : null))
       .then((data) => {
@@ -495,6 +498,63 @@
     });
   }
 
+  /* ---- two levels of detail (gemeenten/kaartlagen.py) ------------------------------- */
+
+  /* An area beyond the north loads the national overview first; the detailed northern
+     layer (the URL the north always had) is fetched only once the map is zoomed in to
+     config.detail.zoom over a municipality the overview marks `detail`, and then replaces
+     the geometry of those polygons in place (their popups, tooltips and paint stay). */
+  let detailGeladen = false;
+
+  function heeftDetailInBeeld() {
+    if (kaart.getZoom() < config.detail.zoom) {
+      return false;
+    }
+    const zicht = kaart.getBounds();
+    for (const pad of lagen.values()) {
+      if (pad.feature.properties.detail && zicht.intersects(pad.getBounds())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function wisselNaarDetail(data) {
+    let gewisseld = 0;
+    for (const feature of data.features) {
+      const pad = lagen.get(feature.properties.cbs_code);
+      if (!pad || !pad.feature.properties.detail) {
+        continue; // not in this area
+      }
+      const g = feature.geometry;
+      pad.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "Polygon" ? 1 : 2));
+      pad.feature = Object.assign({}, pad.feature, { geometry: g });
+      gewisseld += 1;
+    }
+    element.dataset.detail = String(gewisseld);
+    teken(); // the count labels move to the detailed label points
+  }
+
+  function volgDetail() {
+    if (!config.detail) {
+      return;
+    }
+    element.dataset.detail = "0";
+    const kijk = () => {
+      if (detailGeladen || !heeftDetailInBeeld()) {
+        return;
+      }
+      detailGeladen = true;
+      A.laadGeoJSON(config.detail.url)
+        .then(wisselNaarDetail)
+        .catch(() => {
+          detailGeladen = false; // the overview stays; a later zoom tries again
+        });
+    };
+    kaart.on("zoomend moveend", kijk);
+    kijk();
+  }
+
   /* ---- start ------------------------------------------------------------------------ */
 
   function start(data) {
@@ -533,6 +593,7 @@
     }
     koppelForm();
     koppelZoeken();
+    volgDetail();
     A.pagina = { kaart: kaart, lagen: lagen, beeld: () => beeld };
   }
 

@@ -12,12 +12,15 @@ from django.db.models import Count, Q, Sum
 
 from gemeenten.dataset import DATASET_MODELS
 from gemeenten.importers.base import MOJIBAKE
+from gemeenten.importers.cbs import NOORD
 from gemeenten.models import (
     Aard,
     Deelname,
     Gemeente,
     GemeenteGrens,
     Grootte,
+    Herindeling,
+    Niveau,
     Peildatum,
     Provincie,
     Reikwijdte,
@@ -86,10 +89,23 @@ class Command(BaseCommand):
         w("## Headline")
         w("")
         for datum in ("2009-01-01", "2013-01-01", "2016-01-01", "2026-05-16"):
-            w(f"- municipalities on {datum}: {Gemeente.objects.op(datum).count()}")
+            op = Gemeente.objects.op(datum)
+            w(
+                f"- municipalities on {datum}: {op.filter(provincie__code__in=NOORD).count()} "
+                f"in the north, {op.count()} in the Netherlands"
+            )
         for jaar in (2013, 2016, 2022):
             n = GemeenteGrens.objects.filter(jaar=jaar).count()
-            w(f"- municipalities with a {jaar} boundary: {n}")
+            w(f"- municipalities with a {jaar} boundary (detailed, north): {n}")
+        for jaar in (2016, 2025):
+            n = GemeenteGrens.alle.filter(jaar=jaar, niveau=Niveau.OVERZICHT).count()
+            w(f"- municipalities with a {jaar} boundary (generalised, national overview): {n}")
+        noord = Herindeling.objects.filter(voorganger__provincie__code__in=NOORD).count()
+        w(
+            f"- herindelingen: {noord} in the north (herindelingen.csv), "
+            f"{Herindeling.objects.count() - noord} elsewhere (code list + overlay 2016/2025, "
+            "curation/opvolgers.csv)"
+        )
         for p in Peildatum.objects.order_by("datum"):
             standen = Stand.objects.filter(peildatum=p)
             regio = standen.filter(samenwerking__soort=Soort.REGIO_INDELING)
@@ -154,7 +170,8 @@ class Command(BaseCommand):
     def stand(self, w, peildatum):
         w(f"## Snapshot {peildatum.naam} ({peildatum.code})")
         w("")
-        gemeenten = list(Gemeente.objects.op(peildatum.datum).select_related("provincie"))
+        alle = list(Gemeente.objects.op(peildatum.datum).select_related("provincie"))
+        gemeenten = [g for g in alle if g.provincie.code in NOORD]
         deelnames = Deelname.objects.filter(stand__peildatum=peildatum, gemeente__isnull=False)
         w(
             "| province | municipalities | arrangements | collaboration divisions "
@@ -162,7 +179,7 @@ class Command(BaseCommand):
         )
         w("|---|---:|---:|---:|---:|")
         for provincie in Provincie.objects.order_by("code"):
-            n = sum(1 for g in gemeenten if g.provincie_id == provincie.pk)
+            n = sum(1 for g in alle if g.provincie_id == provincie.pk)
             mine = deelnames.filter(gemeente__provincie=provincie)
             gr = mine.exclude(stand__samenwerking__soort=Soort.REGIO_INDELING)
             regio = mine.filter(stand__samenwerking__soort=Soort.REGIO_INDELING)
@@ -190,7 +207,7 @@ class Command(BaseCommand):
             values = [n for n, _ in rows]
             gr_values = [gr_counts.get(g.pk, 0) for g in gemeenten]
             w(
-                "Collaborations per municipality (arrangements and the regional divisions "
+                "Collaborations per northern municipality (arrangements and the regional divisions "
                 "that are collaborations of municipalities; state and statistical divisions "
                 f"not counted): min {min(values)}, median {statistics.median(values)}, "
                 f"max {max(values)}, mean {statistics.mean(values):.1f} — the founding study "
@@ -202,7 +219,7 @@ class Command(BaseCommand):
             w("- lowest: " + ", ".join(f"{naam} ({n})" for n, naam in rows[:5]))
             hoogste = sorted(rows, key=lambda r: (-r[0], r[1]))[:5]
             w("- highest: " + ", ".join(f"{naam} ({n})" for n, naam in hoogste))
-            former = [g for g in Gemeente.objects.exclude(pk__in=[g.pk for g in gemeenten])]
+            former = [g for g in Gemeente.objects.exclude(pk__in=[g.pk for g in alle])]
             elsewhere = deelnames.filter(gemeente__in=former).count()
             if elsewhere:
                 w(
