@@ -12,8 +12,8 @@ from itertools import combinations
 import pytest
 from django.utils.html import escape
 
-from gemeenten.gebied import NOORD
 from gemeenten import congruentie, kaartbeeld, models
+from gemeenten.gebied import NOORD
 from tests import builders, factories, kaartdata
 
 # ---- the measure, without a database -------------------------------------------------------

@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from gemeenten.gebied import NOORD
 from gemeenten import kaart, models, netwerk, vergelijk
+from gemeenten.gebied import NOORD
 from tests import kaartdata
 
 pytestmark = pytest.mark.django_db
