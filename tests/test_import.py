@@ -182,13 +182,12 @@ def test_mini_build_imports_every_source(bron, tmp_path):
         models.Samenwerking.objects.in_stand(p2026).indelingen().values_list("slug", flat=True)
     ) == {"coropregio-noord-test"}
 
-    # Out of scope, with reasons: other provinces, a GR without a northern municipality,
-    # the repeated rows.
+    # Out of scope, with reasons: a GR without a municipality of the registry (every
+    # province is in scope now), the repeated rows.
     log = json.loads((tmp_path / "out" / "report" / "importverslag.json").read_text())
     opengr = next(v for v in log if v["bron"].startswith("OpenGR"))
     reasons = " ".join(entry[1] for entry in opengr["buiten_bereik"])
-    assert "Provincie Utrecht" in reasons
-    assert "Fonds Test: no northern municipality" in reasons
+    assert "Fonds Test: no municipality of the registry among its participants" in reasons
     assert "repeats participant 'Ten Boer'" in reasons
     assert "participants from the register version in force on 2016-01-01" in reasons
     regio = next(v for v in log if v["bron"].startswith("Regioatlas"))

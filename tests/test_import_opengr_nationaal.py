@@ -19,8 +19,8 @@ from gemeenten.importers.opengr import (
     herstel_mojibake,
     leverancier,
     regeling_sleutel,
-    thema_uit_naam,
 )
+from gemeenten.importers.themaregels import thema_uit_naam
 
 from .minibron import SHARED, build
 from .test_import import toestand

@@ -2,12 +2,17 @@
 
 Every register record with `gr_meta` is one version of an arrangement; versions linked through
 previous_version/next_version are one `Samenwerking` with a history of `Versie` rows. An
-arrangement is in scope when any version has a northern municipality among its participants
-(CBS code from the TOOI URI, …/gemeente/gm1966, or, for a former municipality the record
-names without one, its name through fixtures/curation/deelnemers.csv). The version
-in force on a reference date gives that snapshot's title, purpose, legal form, seat and
+arrangement is in scope when any version has a Dutch municipality of the registry among its
+participants (CBS code from the TOOI URI, …/gemeente/gm1966, or, for a participant the record
+names without one, its name through fixtures/curation/deelnemers.csv); one of only
+provinces, water boards and other bodies is out of scope, with its files. The version in
+force on a reference date gives that snapshot's title, purpose, legal form, seat and
 participants: 2026-05-16 always, and 2016-01-01 where the register has a version in force
 then (OpenGR's rows for that arrangement are then superseded, see opengr.py).
+
+Theme: fixtures/curation/themas.csv, else the register's policy areas through
+beleidsterreinen.csv (importers/standen.py Themas), else the name rules, else the same rules
+over the purpose (importers/themaregels.py); each with its basis.
 """
 
 import datetime
@@ -31,6 +36,7 @@ from .cbs import NOORD
 from .curatie import Curatie, curatie_bron, duitse_organisatie, maak_organisaties
 from .soorten import SOORTEN, bepaal_soort, is_centrumregeling
 from .standen import Themas, gemeenten_per_provincie, herindelingsstappen, schrijf_stand
+from .themaregels import thema_uit_naam
 
 MAP = "gr-register/gemeenschappelijke-regelingen"
 PEILDATUM = datetime.date(2026, 5, 16)
@@ -89,6 +95,10 @@ def postcode(waarde, land):
     return waarde
 
 
+def noordelijke_gemeente(gemeente):
+    return gemeente.provincie is not None and gemeente.provincie.code in NOORD
+
+
 def in_werking(record, op=PEILDATUM):
     meta = record["gr_meta"]
     start, eind = (
@@ -117,20 +127,35 @@ class GrRegisterImporter(BaseImporter):
         self.curatie = Curatie(self)
         self.bron_curatie = curatie_bron(self)
         self.curated = maak_organisaties(self, self.curatie, self.bron_curatie)
-        self.noord = {
-            g.cbs_code.lower(): g
-            for g in Gemeente.objects.filter(provincie__code__in=NOORD).select_related("provincie")
-        }
-        # Scope is still the north (an arrangement with a northern participant); a Dutch
-        # municipality elsewhere taking part is that Gemeente, no longer an organisation.
+        # Every municipality of the registry (the whole country); the north has no rule of
+        # its own here, its curated former municipalities are rows of deelnemers.csv.
         self.alle = {g.cbs_code.lower(): g for g in Gemeente.objects.select_related("provincie")}
         self.aliassen = self.curatie.deelnemers(BRON_CODE)
+        self.alias_organisaties = {
+            o.slug: o
+            for o in Organisatie.objects.filter(
+                slug__in=[a["organisatie"] for a in self.aliassen.values() if a["organisatie"]]
+            )
+        }
         for alias in self.aliassen.values():
-            if alias["gemeente"].lower() not in self.noord:
+            where = f"line {alias['_regel']}"
+            if bool(alias["gemeente"]) == bool(alias["organisatie"]):
                 self.fout(
                     "fixtures/curation/deelnemers.csv",
-                    f"line {alias['_regel']}",
+                    where,
+                    "a gr-register row names either a CBS code or an organisation",
+                )
+            elif alias["gemeente"] and alias["gemeente"].lower() not in self.alle:
+                self.fout(
+                    "fixtures/curation/deelnemers.csv",
+                    where,
                     f"unknown CBS code {alias['gemeente']!r}",
+                )
+            elif alias["organisatie"] and alias["organisatie"] not in self.alias_organisaties:
+                self.fout(
+                    "fixtures/curation/deelnemers.csv",
+                    where,
+                    f"organisation {alias['organisatie']!r} is not in organisaties.csv",
                 )
         self.stappen = herindelingsstappen()
         self.opengr_slugs = {a["samenwerking"] for a in self.curatie.aliassen("opengr").values()}
@@ -184,23 +209,44 @@ class GrRegisterImporter(BaseImporter):
         return records
 
     def noordelijk(self, record):
+        """Whether a northern municipality takes part in this version (the north stays as
+        curated: its bedrijfsvoeringsorganisaties need a row in soorten.csv)."""
         for p in record["gr_meta"].get("deelnemende_organisaties") or []:
             m = TOOI_GEMEENTE.search(p.get("tooi") or "")
-            if m and m.group(1) in self.noord:
+            gemeente = self.alle.get(m.group(1)) if m else None
+            if not p.get("tooi"):
+                gemeente = self.alias_gemeente(p)
+            if gemeente is not None and noordelijke_gemeente(gemeente):
+                return True
+        return False
+
+    def gemeentelijk(self, record):
+        """Whether a municipality of the registry takes part in this version."""
+        for p in record["gr_meta"].get("deelnemende_organisaties") or []:
+            m = TOOI_GEMEENTE.search(p.get("tooi") or "")
+            if m and m.group(1) in self.alle:
                 return True
             if not p.get("tooi") and self.alias_gemeente(p) is not None:
                 return True
         return False
 
     def alias_gemeente(self, p):
-        """The northern municipality deelnemers.csv names for a participant without TOOI URI."""
+        """The municipality deelnemers.csv names for a participant without TOOI URI."""
         alias = self.aliassen.get((p.get("naam") or "").strip())
         if alias and alias["gemeente"]:
-            return self.noord.get(alias["gemeente"].lower())
+            return self.alle.get(alias["gemeente"].lower())
+        return None
+
+    def alias_organisatie(self, p):
+        """The organisation (organisaties.csv) deelnemers.csv names for a participant
+        without TOOI URI: a Belgian municipality, a German city without 'Stadt' …"""
+        alias = self.aliassen.get((p.get("naam") or "").strip())
+        if alias and alias["organisatie"]:
+            return self.alias_organisaties.get(alias["organisatie"])
         return None
 
     def ketens(self, records):
-        """The version chains that have a northern participant in any version, oldest first."""
+        """The version chains with a municipal participant in any version, oldest first."""
         versies = {r: rec for r, (_, rec) in records.items() if "gr_meta" in rec}
         parent = {r: r for r in versies}
 
@@ -228,11 +274,11 @@ class GrRegisterImporter(BaseImporter):
         out = []
         for members in groups.values():
             recs = [versies[r] for r in members]
-            if not any(self.noordelijk(r) for r in recs):
+            if not any(self.gemeentelijk(r) for r in recs):
                 self.verslag.buiten_bereik.append(
                     (
                         ", ".join(sorted(records[r][0] for r in members)),
-                        "no northern municipality among the participants of any version",
+                        "no municipality among the participants of any version",
                         len(members),
                     )
                 )
@@ -262,6 +308,28 @@ class GrRegisterImporter(BaseImporter):
         return out
 
     # --- writing ---------------------------------------------------------------------------
+    def thema(self, slug, naam, doel, leidend, keten):
+        """(taakveld, [overige], basis): themas.csv or the leading version's policy areas
+        (Themas), else the first rule (importers/themaregels.py) that fits the name, the
+        purpose, or the register's description of the arrangement or of the body it set up
+        (newest version first); else LookupError."""
+        try:
+            return self.themas.bepaal(slug, leidend.get("policy_areas"))
+        except LookupError as exc:
+            teksten = [(kale_naam(naam), "register-naam")]
+            for rec in reversed(keten):
+                teksten += [(n.get("value") or "", "register-naam") for n in rec.get("names") or []]
+            teksten.append((doel, "register-doel"))
+            for rec in reversed(keten):
+                for bron in (rec, self.organen.get(str(rec["identifiers"]["roo_id"]))):
+                    tekst = ((bron or {}).get("description") or {}).get("text") or ""
+                    teksten.append((tekst, "register-omschrijving"))
+            for tekst, soort in teksten:
+                regel = thema_uit_naam(" ".join(tekst.split()), soort) if tekst else None
+                if regel is not None and regel[0] in self.themas.taakvelden:
+                    return self.themas.taakvelden[regel[0]], [], regel[1][:200]
+            raise LookupError(f"{exc}, or a rule to importers/themaregels.py") from None
+
     def vorm(self, rec):
         """(rechtsvorm code, samenwerkingsvorm) of one register version; a regeling zonder
         meer that is a centrumregeling (see importers/soorten.py) has that legal form."""
@@ -294,7 +362,8 @@ class GrRegisterImporter(BaseImporter):
             slug = f"{slug}-{roo_id}"
         slugs[slug] = roo_id
         try:
-            taakveld, overige, basis = self.themas.bepaal(slug, leidend.get("policy_areas"))
+            doel = meta.get("doel") or ""
+            taakveld, overige, basis = self.thema(slug, naam, doel, leidend, keten)
         except LookupError as exc:
             self.verslag.onopgelost.append((rel, str(exc)))
             self.fout(rel, f"roo_id {roo_id}", str(exc))
@@ -307,9 +376,14 @@ class GrRegisterImporter(BaseImporter):
                 self.fout(records[rid][0], f"roo_id {rid}", f"unknown samenwerkingsvorm {vorm!r}")
                 return
         code, vorm = self.vorm(leidend)
+        noordelijk = any(self.noordelijk(r) for r in keten)
         try:
             soort, soort_basis = bepaal_soort(
-                naam, meta.get("doel") or "", vorm, self.soorten.pop(slug, None)
+                naam,
+                meta.get("doel") or "",
+                vorm,
+                self.soorten.pop(slug, None),
+                bvo_regel=not noordelijk,
             )
         except LookupError as exc:
             self.verslag.onopgelost.append((rel, str(exc)))
@@ -371,9 +445,19 @@ class GrRegisterImporter(BaseImporter):
             )
         for peildatum in self.peildata:
             rec = in_kracht.get(peildatum.code)
-            if rec is not None:
-                versie = per_record[str(rec["identifiers"]["roo_id"])]
-                self.schrijf_stand(samenwerking, peildatum, rec, versie, records)
+            if rec is None:
+                continue
+            if peildatum != self.peildatum and not noordelijk:
+                # An earlier snapshot outside the north comes from that date's own national
+                # sources (OpenGR, Regioatlas): the register's lists describe later states,
+                # and herindelingen.csv, which maps them back, covers the north only.
+                self.verslag.opmerkingen.append(
+                    f"{slug}: version in force on {peildatum.datum} outside the north; "
+                    f"the {peildatum.code} snapshot is OpenGR's"
+                )
+                continue
+            versie = per_record[str(rec["identifiers"]["roo_id"])]
+            self.schrijf_stand(samenwerking, peildatum, rec, versie, records)
 
     def schrijf_stand(self, samenwerking, peildatum, rec, versie, records):
         """The snapshot at `peildatum` from the version in force then: its title, purpose,
@@ -487,6 +571,8 @@ class GrRegisterImporter(BaseImporter):
             return self.alle[m.group(1)]
         if not tooi and (gemeente := self.alias_gemeente(p)) is not None:
             return gemeente
+        if not tooi and (organisatie := self.alias_organisatie(p)) is not None:
+            return organisatie
         if tooi in self.curated:
             return self.curated[tooi]
         m = TOOI.search(tooi)
@@ -511,7 +597,7 @@ class GrRegisterImporter(BaseImporter):
             )
         reason = (
             f"unresolved participant {naam!r} ({tooi or 'no TOOI URI'}): "
-            "add it to fixtures/curation/organisaties.csv"
+            "add it to fixtures/curation/organisaties.csv and deelnemers.csv"
         )
         self.verslag.onopgelost.append((f"{rel} {where}", reason))
         self.fout(rel, where, reason)

@@ -14,8 +14,11 @@ The rules, in order (taxonomy/rechtsvormen.csv has the Wgr definitions they rest
    is a werkorganisatie.
 4. Otherwise a gemeenschappelijke regeling, on the basis of its legal form.
 
-A centrumregeling in name or purpose with another legal form, and a
-bedrijfsvoeringsorganisatie without a row, are unresolved: the build stops.
+A centrumregeling in name or purpose with another legal form, and a northern
+bedrijfsvoeringsorganisatie without a row, are unresolved: the build stops. Outside the
+north (`bvo_regel`) a bedrijfsvoeringsorganisatie without a row follows rules 3 and 4, and
+its basis says that no one decided it by hand: the north stays as curated, the rest of the
+country is classified by rule and can be curated row by row.
 """
 
 import re
@@ -57,9 +60,10 @@ def is_centrumregeling(naam, doel, vorm):
     return vorm == "RZM" and bool(CENTRUM.search(naam) or CENTRUM.search(doel))
 
 
-def bepaal_soort(naam, doel, vorm, rij=None):
+def bepaal_soort(naam, doel, vorm, rij=None, bvo_regel=False):
     """(soort, basis) of an arrangement from its leading version's name, purpose and
-    samenwerkingsvorm (OL, GO, BVO, RZM or None), and its row in soorten.csv (or None).
+    samenwerkingsvorm (OL, GO, BVO, RZM or None), and its row in soorten.csv (or None);
+    `bvo_regel`: a bedrijfsvoeringsorganisatie without a row is classified by rules 3–4.
     Raises LookupError with the reason when the rules leave it unresolved."""
     doel = doel or ""
     if rij is not None:
@@ -86,7 +90,7 @@ def bepaal_soort(naam, doel, vorm, rij=None):
             f"{naam}: name or purpose names a centrumregeling, but the legal form is "
             f"{vorm or 'unknown'}: decide it in {SOORTEN}"
         )
-    if vorm == "BVO":
+    if vorm == "BVO" and not bvo_regel:
         raise LookupError(
             f"{naam}: a bedrijfsvoeringsorganisatie is a werkorganisatie or a single-task "
             f"service (art. 8 lid 3 Wgr): decide it in {SOORTEN}"
@@ -96,4 +100,9 @@ def bepaal_soort(naam, doel, vorm, rij=None):
         return Soort.WERKORGANISATIE, f"{vormbasis}; naam: {citaat(naam, m)}"
     if m := WERKORGANISATIE_DOEL.search(doel):
         return Soort.WERKORGANISATIE, f"{vormbasis}; doel: {citaat(doel, m)}"
+    if vorm == "BVO":
+        return Soort.GEMEENSCHAPPELIJKE_REGELING, (
+            f"{vormbasis}; naam en doel noemen geen gedeelde werkorganisatie: een dienst voor "
+            "een deel van de taken (regel buiten het noorden, niet met de hand beoordeeld)"
+        )
     return Soort.GEMEENSCHAPPELIJKE_REGELING, vormbasis

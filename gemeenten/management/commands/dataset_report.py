@@ -276,10 +276,14 @@ class Command(BaseCommand):
             )
         zonder = Samenwerking.objects.filter(soort_basis="").count()
         w("")
+        bvo_regel = Samenwerking.objects.filter(
+            soort_basis__contains="regel buiten het noorden"
+        ).count()
         w(
             f"Arrangements without a basis for their kind: {zonder}. Curation is `soorten.csv` "
-            "(every bedrijfsvoeringsorganisatie), `samenwerkingen.csv` (OpenGR-only) and "
-            "`indelingen.csv` (regional divisions)."
+            "(every northern bedrijfsvoeringsorganisatie), `samenwerkingen.csv` (OpenGR-only) "
+            "and `indelingen.csv` (regional divisions). Bedrijfsvoeringsorganisaties outside "
+            f"the north classified by rule, not by hand: {bvo_regel}."
         )
         w("")
         bronhouders = Deelname.objects.filter(rol_in_bron="bronhouder")
