@@ -43,6 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import kaart  # noqa: E402
 from deploy.stack import Stack, free_port, nginx_binary, port_open  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -510,6 +511,7 @@ def main():
                 flush=True,
             )
 
+        payload = kaart.payloads(f"http://127.0.0.1:{stack.port}")
         paint = None
         if not args.no_paint:
             if shutil.which("chromium") and shutil.which("chromedriver"):
@@ -544,7 +546,9 @@ def main():
     print("render: Django test client, uncached, production settings", flush=True)
     render = render_measurements([p["url"] for p in pages], args.render_repeats)
 
-    report = make_report(args, wrk_threads, pages, render, paint, load, build, snapshots, rounds)
+    report = make_report(
+        args, wrk_threads, pages, render, paint, load, build, snapshots, rounds, payload
+    )
     (OUT / "report.md").write_text(report + "\n")
     (OUT / "load-wrk.txt").write_text(load["raw"])
     (OUT / "results.json").write_text(
@@ -561,6 +565,7 @@ def main():
                 ],
                 "render": render,
                 "paint": paint,
+                "payload": {f"{pd} · {gebied}": v for (pd, gebied), v in payload.items()},
                 "load": {k: v for k, v in load.items() if k != "raw"},
                 "rounds": {
                     label: [{k: v for k, v in r.items() if k != "raw"} for r in results]
@@ -575,7 +580,7 @@ def main():
     print(report)
 
 
-def make_report(args, wrk_threads, pages, render, paint, load, build, snapshots, rounds):
+def make_report(args, wrk_threads, pages, render, paint, load, build, snapshots, rounds, payload):
     floor = render["floor_ms"]
     lines = [
         f"Machine: {machine()}.",
@@ -653,6 +658,13 @@ def make_report(args, wrk_threads, pages, render, paint, load, build, snapshots,
             f"{min(per_round):.0%}–{max(per_round):.0%}); p50 latency "
             f"{stack_p50 / static_p50:.1f}× static.",
         ]
+    lines += [
+        "",
+        "| map layer (snapshot · gebied) | polygons | raw bytes | gzip bytes |",
+        "|---|---:|---:|---:|",
+    ]
+    for (pd, gebied), v in payload.items():
+        lines.append(f"| {pd} · {gebied} | {v['features']} | {v['raw']:,} | {v['gzip']:,} |")
     if paint:
         lines += [
             "",
