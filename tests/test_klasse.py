@@ -88,12 +88,16 @@ def test_old_schaal_links_select_what_they_did(client, code, waarde):
         if oude_schaal(s, per_provincie) == waarde
     }
     response = client.get(
-        "/api/samenwerkingen.json", {"peildatum": code, "schaal": waarde, "regio": "1"}
+        "/api/samenwerkingen.json",
+        {"peildatum": code, "schaal": waarde, "regio": "1", "gebied": "nederland"},
     )
     assert response.status_code == 200
     assert {s["slug"] for s in response.json()["samenwerkingen"]} == voor
     # The list page (first page) agrees with the API.
-    lijst = client.get("/samenwerkingen/", {"peildatum": code, "schaal": waarde, "regio": "1"})
+    lijst = client.get(
+        "/samenwerkingen/",
+        {"peildatum": code, "schaal": waarde, "regio": "1", "gebied": "nederland"},
+    )
     assert lijst.context["paginator"].count == len(voor)
 
 
@@ -115,14 +119,36 @@ def test_every_kind_has_a_basis():
                 ("rechtsvorm ", "curatie (soorten.csv", "het register")
             ), sw
         else:
-            assert sw.soort_basis.startswith("curatie (samenwerkingen.csv"), sw
+            # OpenGR-only: curated, or outside the north by OpenGR's rule.
+            assert sw.soort_basis.startswith(
+                ("curatie (samenwerkingen.csv", "regel (opengr.py)")
+            ), sw
+
+
+NOORD = ("PV20", "PV21", "PV22")
+
+
+def noordelijk(samenwerking):
+    return samenwerking.standen.filter(deelnames__gemeente__provincie__code__in=NOORD).exists()
 
 
 def test_every_bedrijfsvoeringsorganisatie_is_decided_in_the_curation_table():
+    """In the north by hand (soorten.csv); elsewhere by rule, and the basis says so."""
     bvo = models.Samenwerking.objects.filter(rechtsvorm__code="bedrijfsvoeringsorganisatie")
     assert bvo.exists()
     for sw in bvo:
-        assert sw.soort_basis.startswith("curatie (soorten.csv"), sw
+        if noordelijk(sw):
+            assert sw.soort_basis.startswith("curatie (soorten.csv"), sw
+        else:
+            # Rule 3 quotes the name or purpose that says werkorganisatie; rule 4 says that
+            # no one judged it by hand.
+            assert sw.soort_basis.startswith("curatie (soorten.csv") or (
+                "regel buiten het noorden" in sw.soort_basis
+                or (
+                    sw.soort == models.Soort.WERKORGANISATIE
+                    and "werkorganisatie" in sw.soort_basis.lower()
+                )
+            ), sw
 
 
 def test_de_wolden_hoogeveen_is_a_werkorganisatie():
@@ -163,7 +189,9 @@ def register():
 
 def test_every_centrumregeling_bronhouder_is_the_centrumgemeente(register):
     centrum = models.Stand.objects.filter(
-        samenwerking__soort=models.Soort.CENTRUMREGELING, versie__isnull=False
+        samenwerking__soort=models.Soort.CENTRUMREGELING,
+        versie__isnull=False,
+        bron__code="gr-register-2026",  # the register's own participant lists
     ).select_related("versie", "samenwerking")
     assert centrum.count() >= 9
     for stand in centrum:
@@ -211,7 +239,8 @@ def test_the_rules_reproduce_every_register_kind():
             "regeling_zonder_meer": "RZM",
             "centrumregeling": "RZM",
         }.get(versie.rechtsvorm.code if versie.rechtsvorm else None)
-        assert bepaal_soort(sw.naam, sw.doel, vorm) == (sw.soort, sw.soort_basis), sw
+        gekozen = bepaal_soort(sw.naam, sw.doel, vorm, bvo_regel=not noordelijk(sw))
+        assert gekozen == (sw.soort, sw.soort_basis), sw
 
 
 @pytest.mark.parametrize(

@@ -398,7 +398,7 @@ def test_home_ranks_municipalities_by_number_of_arrangements(client, wereld):
             .samenwerkingen()
             .count()
         )
-    alle = models.Gemeente.objects.op(wereld.peildatum.datum)
+    alle = NOORD.gemeenten(models.Gemeente.objects.op(wereld.peildatum.datum))  # the default area
     hoogste = max(
         models.Samenwerking.objects.in_stand(wereld.peildatum, deelnames__gemeente=g)
         .samenwerkingen()

@@ -16,9 +16,10 @@ The rules, in order (taxonomy/rechtsvormen.csv has the Wgr definitions they rest
 
 A centrumregeling in name or purpose with another legal form, and a northern
 bedrijfsvoeringsorganisatie without a row, are unresolved: the build stops. Outside the
-north (`bvo_regel`) a bedrijfsvoeringsorganisatie without a row follows rules 3 and 4, and
-its basis says that no one decided it by hand: the north stays as curated, the rest of the
-country is classified by rule and can be curated row by row.
+north (`bvo_regel`) a bedrijfsvoeringsorganisatie without a row follows rules 3 and 4: its
+basis quotes the words that make it a werkorganisatie, or says that no one judged it by
+hand. The north stays as curated; the rest of the country is classified by rule and can be
+curated row by row.
 """
 
 import re
