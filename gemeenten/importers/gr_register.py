@@ -11,8 +11,9 @@ participants: 2026-05-16 always, and 2016-01-01 where the register has a version
 then (OpenGR's rows for that arrangement are then superseded, see opengr.py).
 
 Theme: fixtures/curation/themas.csv, else the register's policy areas through
-beleidsterreinen.csv (importers/standen.py Themas), else the name rules, else the same rules
-over the purpose (importers/themaregels.py); each with its basis.
+beleidsterreinen.csv (importers/standen.py Themas), else the first rule of
+importers/themaregels.py that fits the name, the register's other names, the purpose or the
+register's description (GrRegisterImporter.thema); each with its basis.
 """
 
 import datetime
@@ -208,27 +209,26 @@ class GrRegisterImporter(BaseImporter):
                 self.verslag.gelezen += 1
         return records
 
-    def noordelijk(self, record):
-        """Whether a northern municipality takes part in this version (the north stays as
-        curated: its bedrijfsvoeringsorganisaties need a row in soorten.csv)."""
+    def gemeenten_van(self, record):
+        """The municipalities of the registry taking part in this version: by the CBS code
+        in the TOOI URI, or, without a URI, through deelnemers.csv."""
         for p in record["gr_meta"].get("deelnemende_organisaties") or []:
-            m = TOOI_GEMEENTE.search(p.get("tooi") or "")
-            gemeente = self.alle.get(m.group(1)) if m else None
-            if not p.get("tooi"):
+            if p.get("tooi"):
+                m = TOOI_GEMEENTE.search(p["tooi"])
+                gemeente = self.alle.get(m.group(1)) if m else None
+            else:
                 gemeente = self.alias_gemeente(p)
-            if gemeente is not None and noordelijke_gemeente(gemeente):
-                return True
-        return False
+            if gemeente is not None:
+                yield gemeente
 
     def gemeentelijk(self, record):
         """Whether a municipality of the registry takes part in this version."""
-        for p in record["gr_meta"].get("deelnemende_organisaties") or []:
-            m = TOOI_GEMEENTE.search(p.get("tooi") or "")
-            if m and m.group(1) in self.alle:
-                return True
-            if not p.get("tooi") and self.alias_gemeente(p) is not None:
-                return True
-        return False
+        return any(True for _ in self.gemeenten_van(record))
+
+    def noordelijk(self, record):
+        """Whether a northern municipality takes part in this version (the north stays as
+        curated: its bedrijfsvoeringsorganisaties need a row in soorten.csv)."""
+        return any(noordelijke_gemeente(g) for g in self.gemeenten_van(record))
 
     def alias_gemeente(self, p):
         """The municipality deelnemers.csv names for a participant without TOOI URI."""
@@ -380,7 +380,7 @@ class GrRegisterImporter(BaseImporter):
         try:
             soort, soort_basis = bepaal_soort(
                 naam,
-                meta.get("doel") or "",
+                doel,
                 vorm,
                 self.soorten.pop(slug, None),
                 bvo_regel=not noordelijk,
