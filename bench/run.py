@@ -133,8 +133,9 @@ error_log {var}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
   access_log off;
+  # The same TCP settings as deploy/nginx.conf.template (no TCP_CORK: see there).
   sendfile on;
-  tcp_nopush on;
+  tcp_nopush off;
   tcp_nodelay on;
   keepalive_requests 100000;
   client_body_temp_path {var}/tmp;
