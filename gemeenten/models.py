@@ -14,11 +14,11 @@ import uuid
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from . import zoeken
+from .paden import pad
 
 
 class NaturalKeyManager(models.Manager):
@@ -211,7 +211,7 @@ class Gemeente(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("gemeenten:gemeente", args=[self.slug])
+        return pad("gemeenten:gemeente", self.slug)
 
     def bestaat_op(self, datum):
         return (self.geldig_van is None or self.geldig_van <= datum) and (
@@ -638,10 +638,22 @@ class SamenwerkingQuerySet(models.QuerySet):
 
     def voor_kaart(self, peildatum):
         """Arrangements of the snapshot with their theme, and in `kaart_standen` (a list of
-        one) their snapshot with its participating municipalities. Three queries."""
-        deelnames = Deelname.objects.filter(gemeente__isnull=False).select_related("gemeente")
-        standen = Stand.objects.filter(peildatum=peildatum).prefetch_related(
-            Prefetch("deelnames", queryset=deelnames.order_by())
+        one) their snapshot with its participating municipalities (`kaart_deelnames`, a
+        list). Three queries."""
+        # Only the columns the map reads (serialisers.als_kaart): a national snapshot has
+        # 6,000 participations, and a full instance of each and of its municipality was a
+        # fifth of the page.
+        deelnames = (
+            Deelname.objects.filter(gemeente__isnull=False)
+            .select_related("gemeente")
+            .only("stand", "gemeente__cbs_code", "gemeente__naam")
+        )
+        standen = (
+            Stand.objects.filter(peildatum=peildatum)
+            .only("samenwerking", "titel", "grootte", "reikwijdte")
+            .prefetch_related(
+                Prefetch("deelnames", queryset=deelnames.order_by(), to_attr="kaart_deelnames")
+            )
         )
         return (
             self.op(peildatum)
@@ -673,10 +685,12 @@ class SamenwerkingQuerySet(models.QuerySet):
         )
 
     def voor_export(self, peildatum):
-        """What a row of the CSV and the JSON API needs, in four queries whatever the size:
-        the rows, their secondary themes, their snapshot (with its source) and its
-        participants, as `standen_op_peildatum` (a list of one)."""
-        deelnames = Deelname.objects.select_related("gemeente", "organisatie")
+        """What a row of the CSV and the JSON API needs, in five queries whatever the size:
+        the rows, their secondary themes, their snapshot (with its source), its
+        participants (`export_deelnames`: a list, which spares Django a queryset per
+        snapshot) and their municipalities (one instance each, as in `voor_kaart`), as
+        `standen_op_peildatum` (a list of one)."""
+        deelnames = Deelname.objects.select_related("organisatie").prefetch_related("gemeente")
         return (
             self.met_stand(peildatum)
             .select_related("rechtsvorm", "taakveld__hoofdtaakveld", "bron")
@@ -686,7 +700,9 @@ class SamenwerkingQuerySet(models.QuerySet):
                     "standen",
                     queryset=Stand.objects.filter(peildatum=peildatum)
                     .select_related("bron", "rechtsvorm", "versie")
-                    .prefetch_related(Prefetch("deelnames", queryset=deelnames)),
+                    .prefetch_related(
+                        Prefetch("deelnames", queryset=deelnames, to_attr="export_deelnames")
+                    ),
                     to_attr="standen_op_peildatum",
                 ),
             )
@@ -805,7 +821,7 @@ class Samenwerking(models.Model):
         return bool(self.weergavenaam) and self.weergavenaam != self.naam
 
     def get_absolute_url(self):
-        return reverse("gemeenten:samenwerking", args=[self.slug])
+        return pad("gemeenten:samenwerking", self.slug)
 
 
 class Versie(models.Model):

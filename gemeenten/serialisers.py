@@ -38,13 +38,13 @@ class Rij:
     def uit_export(cls, samenwerking, peildatum, gebied=NOORD):
         """A row of `Samenwerking.objects.voor_export(peildatum)`."""
         stand = samenwerking.standen_op_peildatum[0]
-        return cls(samenwerking, stand, list(stand.deelnames.all()), peildatum, gebied)
+        return cls(samenwerking, stand, stand.export_deelnames, peildatum, gebied)
 
     @classmethod
     def uit_kaart(cls, samenwerking, peildatum, gebied=NOORD):
         """A row of `Samenwerking.objects.voor_kaart(peildatum)`."""
         (stand,) = samenwerking.kaart_standen
-        return cls(samenwerking, stand, list(stand.deelnames.all()), peildatum, gebied)
+        return cls(samenwerking, stand, stand.kaart_deelnames, peildatum, gebied)
 
     @property
     def grootte(self):
