@@ -5,12 +5,12 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
 from ..filters import MAX_ZOEKTERM, meegenomen
 from ..models import Grootte, Reikwijdte, Soort
+from ..paden import pad
 from ..peildatum import met_peildatum
 
 register = template.Library()
@@ -22,7 +22,7 @@ def pd_url(context, viewname, *args, **query):
 
     Keyword arguments become query parameters (empty ones are left out)."""
     return met_peildatum(
-        reverse(viewname, args=args), context.get("peildatum"), context.get("gebied"), **query
+        pad(viewname, *args), context.get("peildatum"), context.get("gebied"), **query
     )
 
 
@@ -30,7 +30,7 @@ def pd_url(context, viewname, *args, **query):
 def kaart_url(context, **query):
     """The map page for the current peildatum and area (and `query`, e.g. a theme)."""
     return met_peildatum(
-        reverse("gemeenten:kaart"), context.get("peildatum"), context.get("gebied"), **query
+        pad("gemeenten:kaart"), context.get("peildatum"), context.get("gebied"), **query
     )
 
 
@@ -41,9 +41,17 @@ def mee_url(context, viewname, *args, **query):
     `gebied` (a Gebied) overrides the page's area."""
     request = context.get("request")
     gebied = query.pop("gebied", None) or context.get("gebied")
-    params = meegenomen(request.GET) if request else {}
+    params = dict(meegenomen_van(request)) if request else {}
     params.update(query)
-    return met_peildatum(reverse(viewname, args=args), context.get("peildatum"), gebied, **params)
+    return met_peildatum(pad(viewname, *args), context.get("peildatum"), gebied, **params)
+
+
+def meegenomen_van(request):
+    """`meegenomen(request.GET)`, worked out once per request: a national map page has
+    850 links that carry the selection. Read-only: callers copy before changing it."""
+    if not hasattr(request, "_atlas_meegenomen"):
+        request._atlas_meegenomen = meegenomen(request.GET)
+    return request._atlas_meegenomen
 
 
 @register.simple_tag(takes_context=True)
