@@ -267,15 +267,16 @@ class SamenwerkingFilter(django_filters.FilterSet):
     def gemeenten_op_slug(self):
         return {g.slug: g for g in self._gemeenten}
 
+    @cached_property
     def _provincies(self):
         return sorted({g.provincie for g in self._gemeenten}, key=lambda p: p.naam)
 
     def _provincie_keuzes(self):
-        return [(p.slug, p.naam) for p in self._provincies()]
+        return [(p.slug, p.naam) for p in self._provincies]
 
     def _provincie_aliases(self):
-        aliases = {p.code.lower(): p.slug for p in self._provincies()}
-        aliases.update({p.slug.lower(): p.slug for p in self._provincies()})
+        aliases = {p.code.lower(): p.slug for p in self._provincies}
+        aliases.update({p.slug.lower(): p.slug for p in self._provincies})
         return aliases
 
     def _gemeente_keuzes(self):
