@@ -30,7 +30,7 @@ from .models import (
 
 def home_cijfers(peildatum, gebied=NOORD):
     """The home page's headline numbers and rankings at a peildatum, for the municipalities
-    and arrangements of the area (gemeenten/gebied.py). Five queries."""
+    and arrangements of the area (gemeenten/gebied.py). Three queries."""
     in_gebied = gebied.q("gemeente__")
     aantallen = (
         Deelname.objects.samenwerkingen().filter(in_gebied).aantallen_per_gemeente(peildatum)
@@ -40,16 +40,19 @@ def home_cijfers(peildatum, gebied=NOORD):
         gemeente.aantal = aantallen.get(gemeente.pk, 0)
     ranglijst = sorted(op_peildatum, key=lambda g: (-g.aantal, g.naam))
     gemeenten = len(op_peildatum)
-    deelnames = (
-        Deelname.objects.samenwerkingen()
-        .filter(in_gebied, stand__peildatum=peildatum, gemeente__isnull=False)
-        .count()
-    )
+    # A municipality takes part in an arrangement once per snapshot (one Stand per
+    # arrangement and date, one Deelname per municipality and Stand): its participations
+    # are the arrangements counted per municipality, so their sum needs no query of its own.
+    deelnames = sum(aantallen.values())
     in_stand = gebied.samenwerkingen(Samenwerking.objects.in_stand(peildatum), peildatum)
+    soorten = in_stand.aggregate(
+        samenwerkingen=Count("pk", filter=Q(aard=Aard.SAMENWERKING)),
+        indelingen=Count("pk", filter=Q(aard=Aard.INDELING)),
+    )
     return {
         "aantal_gemeenten": gemeenten,
-        "aantal_samenwerkingen": in_stand.samenwerkingen().count(),
-        "aantal_indelingen": in_stand.indelingen().count(),
+        "aantal_samenwerkingen": soorten["samenwerkingen"],
+        "aantal_indelingen": soorten["indelingen"],
         "aantal_deelnames": deelnames,
         "gemiddelde": deelnames / gemeenten if gemeenten else 0,
         "meeste": ranglijst[:5],
