@@ -281,8 +281,14 @@ class Vergelijking:
         peildata = {van.pk: van, tot.pk: tot}
         for stand in self.standen:
             stand.peildatum = peildata[stand.peildatum_id]
-        deelnames = Deelname.objects.filter(stand__in=[s.pk for s in self.standen]).select_related(
-            "organisatie"
+        # Only the columns a comparison reads: 21,000 participations nationally.
+        deelnames = (
+            Deelname.objects.filter(stand__in=[s.pk for s in self.standen])
+            .select_related("organisatie")
+            .only(
+                *("stand", "gemeente", "organisatie", "toegetreden_op", "uitgetreden_op"),
+                *("bron", "organisatie__slug", "organisatie__naam"),
+            )
         )
         gemeenten = None
         if gemeente is None and samenwerking is None:
