@@ -8,10 +8,9 @@ formats are a public contract (docs/api.md, docs/openapi.yaml): change them ther
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.urls import reverse
-
 from .gebied import NOORD
 from .models import Grootte, Reikwijdte, Soort
+from .paden import pad
 from .peildatum import met_peildatum
 
 
@@ -138,7 +137,7 @@ def als_json(rij, request):
     hoofd = samenwerking.taakveld.hoofdtaakveld
     rechtsvorm = rij.rechtsvorm
     api = met_peildatum(
-        reverse("gemeenten:api_samenwerking", args=[samenwerking.slug]),
+        pad("gemeenten:api_samenwerking", samenwerking.slug),
         rij.peildatum,
         rij.gebied,
     )
