@@ -313,7 +313,9 @@ def zoek(q, peildatum, gebied=NOORD):
         # Out of the area: what takes part only in snapshots without a municipality of the
         # area. What is in no snapshot at all (an arrangement known from the register only)
         # has no area and is found in every one.
-        in_gebied = Deelname.objects.filter(gebied.q("gemeente__"))
+        # By the area's municipalities just read: the index on the participant, rather than
+        # a join over every participation of the country.
+        in_gebied = Deelname.objects.filter(gemeente__in=[g.pk for g in gemeenten])
         samenwerkingen = samenwerkingen.filter(
             Q(pk__in=in_gebied.values("stand__samenwerking_id"))
             | ~Q(pk__in=Stand.objects.values("samenwerking_id"))
