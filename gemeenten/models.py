@@ -688,7 +688,7 @@ class SamenwerkingQuerySet(models.QuerySet):
         """What a row of the CSV and the JSON API needs, in five queries whatever the size:
         the rows, their secondary themes, their snapshot (with its source), its
         participants (`export_deelnames`: a list, which spares Django a queryset per
-        snapshot) and their municipalities (one instance each, as in `voor_kaart`), as
+        snapshot) and their municipalities (one instance per municipality, by prefetch), as
         `standen_op_peildatum` (a list of one)."""
         deelnames = Deelname.objects.select_related("organisatie").prefetch_related("gemeente")
         return (

@@ -13,8 +13,10 @@ import re
 from functools import lru_cache
 
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls.converters import SlugConverter
 
-SLUG = re.compile(r"[-a-zA-Z0-9_]+\Z")
+# What Django's <slug:> converter accepts, whole.
+SLUG = re.compile(rf"(?:{SlugConverter.regex})\Z")
 # Placeholders that a slug converter accepts and no URL of the site contains.
 PLEKKEN = ("paden0plek", "paden1plek", "paden2plek")
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.urls.base import set_script_prefix
+from django.urls.converters import SlugConverter
 
 from gemeenten.paden import pad
 
@@ -17,7 +18,7 @@ def _views_met_slugs():
         for sub in patroon.url_patterns:
             if isinstance(sub, URLPattern) and sub.name:
                 converters = sub.pattern.converters
-                if all(type(c).__name__ == "SlugConverter" for c in converters.values()):
+                if all(isinstance(c, SlugConverter) for c in converters.values()):
                     uit.append((f"gemeenten:{sub.name}", len(converters)))
     return uit
 
