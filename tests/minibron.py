@@ -8,11 +8,25 @@ import shutil
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
 
 MINI = Path(__file__).parent / "data" / "mini"
 SHARED = (Path(settings.BASE_DIR) / "../shared/data").resolve()
+
+
+def ruwe_bron(pad=""):
+    """`SHARED / pad`, the raw public sources a test of the real dataset reads; a clear
+    failure (never a skip) when they are not there, as a missing browser is with
+    REQUIRE_BROWSER: without them such a test cannot say whether the dataset is right."""
+    doel = SHARED / pad
+    if not doel.exists():
+        pytest.fail(
+            f"{doel}: the raw sources are missing (../shared/data next to the checkout, "
+            "see its SOURCES.md files)"
+        )
+    return doel
 
 
 def kopie(doel):

@@ -20,7 +20,7 @@ from gemeenten.importers import topojson
 from gemeenten.importers.grenzen import GeometrieFout, als_multipolygon, vereenvoudig
 from gemeenten.importers.opengr import herstel_mojibake
 
-from .minibron import SHARED, build
+from .minibron import build, ruwe_bron
 
 
 def toestand():
@@ -264,14 +264,13 @@ def test_mini_fixtures_load_back(bron, tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not available")
 def test_committed_fixtures_are_what_the_sources_build(tmp_path):
     """A second run of the whole build changes nothing: the committed fixtures/ are exactly
     what build_dataset makes of ../shared/data."""
     committed = Path(settings.BASE_DIR) / "fixtures"
     call_command(
         "build_dataset",
-        source=str(SHARED),
+        source=str(ruwe_bron()),
         output=str(tmp_path),
         curation=str(committed / "curation"),
         stdout=StringIO(),

@@ -22,7 +22,7 @@ from gemeenten.importers.opengr import (
 )
 from gemeenten.importers.themaregels import thema_uit_naam
 
-from .minibron import SHARED, build
+from .minibron import build, ruwe_bron
 from .test_import import toestand
 
 NOORD = {"PV20", "PV21", "PV22"}
@@ -153,7 +153,7 @@ def _opengr_verslag():
 def test_every_opengr_row_is_imported_or_out_of_scope_with_its_line():
     """Per-row provenance: each line of the real file is in an OpenGR snapshot's line list,
     or in the report as out of scope (with its reason); none unresolved."""
-    with (SHARED / BESTAND).open(encoding="utf-8", newline="") as f:
+    with ruwe_bron(BESTAND).open(encoding="utf-8", newline="") as f:
         regels = set(range(2, 2 + sum(1 for _ in csv.DictReader(f))))
     verslag = _opengr_verslag()
     assert verslag["onopgelost"] == []

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from gemeenten import models
 from gemeenten.importers.roo import aantal, website
 
-from .minibron import MINI, SHARED, build
+from .minibron import MINI, build, ruwe_bron
 
 ROO = MINI / "roo" / "gemeenten"
 
@@ -219,12 +219,11 @@ def test_every_current_municipality_has_inhabitants_and_website():
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not available")
 def test_committed_figures_are_the_registers():
     """Each stored figure is the one of the register file with that code (its TOOI URI, or
     its organisatiecode where it has none), for every municipality of the dataset."""
     per_code = {}
-    for path in (SHARED / "roo" / "gemeenten").glob("*.yaml"):
+    for path in ruwe_bron("roo/gemeenten").glob("*.yaml"):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         ids = data.get("identifiers") or {}
         m = re.search(r"/gemeente/(gm\d{4})$", ids.get("tooi") or "")
